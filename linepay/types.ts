@@ -1,0 +1,126 @@
+/**
+ * What the LINE Pay client returns. Every call ends in exactly one `Outcome`:
+ * - `success`: LINE Pay answered with a success code for this operation (0000, or a status
+ *   code such as 0110 for a check); `info` is parsed with ids as strings.
+ * - `refused`: LINE Pay answered definitively with a returnCode; `category` says why.
+ * - `lost`: we cannot know whether LINE Pay processed the call (read timeout, connection
+ *   reset, HTTP 5xx, a body that is not LINE Pay's JSON envelope). Never a refusal.
+ */
+
+export type RefusalCategory =
+  /** the customer, their card or account: 402 to the caller */
+  | "declined"
+  /** 1172 / 1198 and kin: something with this orderId or regKey already exists or runs */
+  | "duplicate"
+  /** 1199, 190X, 9000: LINE Pay's own trouble; whether it processed is not certain */
+  | "temporary"
+  /** everything else: the merchant's request or state */
+  | "refused";
+
+export type LostReason = "timeout" | "network" | "http" | "malformed";
+
+export type Outcome<T> =
+  | { kind: "success"; returnCode: string; returnMessage: string; info: T }
+  | { kind: "refused"; category: RefusalCategory; returnCode: string; returnMessage: string }
+  | { kind: "lost"; reason: LostReason; httpStatus?: number; detail: string };
+
+export interface PayInfoItem {
+  method: string;
+  amount: number;
+  [extra: string]: unknown;
+}
+
+export interface RequestInfo {
+  transactionId: string;
+  paymentAccessToken?: string;
+  paymentUrl: { web: string; app: string };
+}
+
+export interface ConfirmInfo {
+  orderId: string;
+  transactionId: string;
+  payInfo: PayInfoItem[];
+  authorizationExpireDate?: string;
+  regKey?: string;
+  paymentProvider?: string;
+}
+
+export interface CaptureInfo {
+  orderId: string;
+  transactionId: string;
+  payInfo: PayInfoItem[];
+}
+
+export interface RefundInfo {
+  refundTransactionId: string;
+  refundTransactionDate: string;
+}
+
+export interface PaymentDetail {
+  transactionId: string;
+  orderId: string;
+  transactionType?: string;
+  payStatus?: "CAPTURE" | "AUTHORIZATION" | "VOIDED_AUTHORIZATION" | "EXPIRED_AUTHORIZATION" | string;
+  payInfo?: PayInfoItem[];
+  refundList?: { refundTransactionId: string; refundAmount: number; refundTransactionDate?: string }[];
+  [extra: string]: unknown;
+}
+
+export interface PreapprovedPayInfo {
+  transactionId: string;
+  transactionDate?: string;
+  authorizationExpireDate?: string;
+  payInfo?: PayInfoItem[];
+}
+
+/** v2 `oneTimeKeys/pay` info */
+export interface PosPayInfo {
+  transactionId: string;
+  orderId: string;
+  transactionDate?: string;
+  payInfo: PayInfoItem[];
+  authorizationExpireDate?: string;
+}
+
+/** v2 `orders/{orderId}/check` info */
+export interface PosCheckInfo {
+  status: "COMPLETE" | "FAIL" | "REFUND" | string;
+}
+
+export interface PosAuthorization {
+  transactionId: string;
+  orderId: string;
+  payStatus: "AUTHORIZATION" | "VOIDED_AUTHORIZATION" | "EXPIRED_AUTHORIZATION" | string;
+  payInfo?: PayInfoItem[];
+  [extra: string]: unknown;
+}
+
+export interface DepositInfo {
+  transactionId: string;
+  transactionDate?: string;
+  fee?: number;
+}
+
+/** Read-timeout minima from LINE Pay's documentation (LINEPAY.md), in ms. */
+export const DEFAULT_TIMEOUTS_MS = {
+  request: 10_000,
+  confirm: 40_000,
+  capture: 60_000,
+  other: 20_000,
+} as const;
+
+export interface LinePayClientOptions {
+  apiBase: string;
+  channelId: string;
+  channelSecret: string;
+  deviceProfileId?: string;
+  deviceType: string;
+  /** when set, every online and deposit read timeout */
+  timeoutMs?: number;
+  posTimeoutMs: number;
+  onlineVersion: "v3" | "v4";
+  /** injected for tests of the client itself; defaults to the global fetch */
+  fetch?: typeof fetch;
+  /** structured log sink; the client never passes it a secret, regKey or raw body */
+  log?: (event: Record<string, unknown>) => void;
+}

@@ -1,0 +1,8 @@
+/** Test-only bindings (vitest.config.ts) on top of the generated Env. */
+declare namespace Cloudflare {
+  interface Env {
+    SANDBOX: Fetcher;
+    LINEPAY_TIMEOUT_MS: string;
+    LINEPAY_DEVICE_PROFILE_ID: string;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Tests run inside workerd: the gateway is the main Worker (its own wrangler.toml, real
+ * Durable Objects and KV from Miniflare) and the LINE Pay sandbox is an auxiliary Worker.
+ * Every outbound fetch the gateway makes is routed to the sandbox, so nothing can leave the
+ * machine. Secrets are generated here, at each run, and never written to disk.
+ */
+import { randomBytes, randomInt } from "node:crypto";
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { build } from "esbuild";
+import { defineConfig } from "vitest/config";
+
+await build({
+  entryPoints: ["sandbox/index.ts"],
+  bundle: true,
+  format: "esm",
+  target: "es2024",
+  outfile: ".build/sandbox.js",
+  logLevel: "warning",
+});
+
+const channelId = String(randomInt(1_000_000_000, 2_000_000_000));
+const secrets = {
+  LINEPAY_CHANNEL_ID: channelId,
+  LINEPAY_CHANNEL_SECRET: randomBytes(16).toString("hex"),
+  AUTH_JWT_SECRET: randomBytes(32).toString("base64url"),
+  REGKEY_KEYS: JSON.stringify({ active: "k1", keys: { k1: randomBytes(32).toString("base64url") } }),
+  DEPOSIT_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
+};
+
+export const SANDBOX_BASE = "http://sandbox.linepay.test";
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          ...secrets,
+          LINEPAY_API_BASE: SANDBOX_BASE,
+          // Short read timeouts so fault tests do not wait LINE Pay's real minima.
+          LINEPAY_TIMEOUT_MS: "1500",
+          LINEPAY_POS_TIMEOUT_MS: "2000",
+          LINEPAY_DEVICE_PROFILE_ID: "test-terminal-01",
+        },
+        serviceBindings: { SANDBOX: "linepay-sandbox" },
+        outboundService: "linepay-sandbox",
+        workers: [
+          {
+            name: "linepay-sandbox",
+            modules: true,
+            scriptPath: "./.build/sandbox.js",
+            compatibilityDate: "2026-11-01",
+            bindings: {
+              LINEPAY_CHANNEL_ID: secrets.LINEPAY_CHANNEL_ID,
+              LINEPAY_CHANNEL_SECRET: secrets.LINEPAY_CHANNEL_SECRET,
+            },
+          },
+        ],
+      },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});

@@ -1,0 +1,75 @@
+/**
+ * Partner Deposit: money sent to a person's LINE Pay number, which cannot be taken back, so it
+ * must happen exactly once. There is no inquiry API (LINEPAY.md): a lost answer is settled by
+ * sending the very same request again, and LINE Pay's orderId check (1172) says that the first
+ * one went through. Fingerprint, replay, coalescing and recovery are the order object's.
+ */
+import type { DepositBody } from "../../model/commands";
+import type { OrderRecord } from "../store/order-store";
+import { ok } from "../views";
+import type { FlowContext, OperationSpec, RecoveryPolicy, StepResult } from "./operation";
+import { isUncertain, lostStep, refusalAnswer, refusedEvent } from "./outcomes";
+
+type DepositCommand = { op: "deposit"; body: DepositBody; source: "api" | "webhook" };
+
+const DEPOSIT_RECOVERY: RecoveryPolicy = { intervalsMs: [2_000, 5_000, 15_000, 60_000], windowMs: 20 * 60_000, slowIntervalMs: 15 * 60_000 };
+
+async function send(order: OrderRecord, body: DepositBody, ctx: FlowContext, resend: boolean): Promise<StepResult> {
+  const outcome = await ctx.linePay.deposit({
+    depositId: body.depositId,
+    linePayNumber: body.linePayNumber,
+    amount: body.amount,
+    currency: body.currency,
+    ...(body.phoneLast4 ? { phoneLast4: body.phoneLast4 } : {}),
+  });
+  if (outcome.kind === "success") {
+    const done: OrderRecord = {
+      ...order,
+      state: "COMPLETED",
+      transactionId: outcome.info.transactionId,
+      data: { ...order.data, deposit: { linePayNumber: body.linePayNumber, fee: outcome.info.fee ?? null } },
+    };
+    return { kind: "settled", order: done, answer: ok(done), events: [{ operation: "deposit", outcome: "completed", detail: resend ? "sent again after a lost answer: this is the only transfer" : undefined }] };
+  }
+  if (isUncertain(outcome)) return lostStep("deposit", outcome);
+  if (outcome.returnCode === "1172") {
+    // This depositId already reached LINE Pay: that one transfer is the deposit.
+    const done: OrderRecord = {
+      ...order,
+      state: "COMPLETED",
+      data: { ...order.data, deposit: { linePayNumber: body.linePayNumber, fee: null, transactionIdUnknown: true } },
+    };
+    return {
+      kind: "settled",
+      order: done,
+      answer: ok(done),
+      events: [{ operation: "deposit", outcome: "completed", returnCode: "1172", detail: "LINE Pay already has this depositId: exactly one transfer happened; its transactionId was in the lost answer and is unknown" }],
+    };
+  }
+  if (outcome.category === "duplicate") return { kind: "unknown", events: [refusedEvent("deposit", outcome, "LINE Pay reports a concurrent request; sending again later")] };
+  const failed: OrderRecord = { ...order, state: "FAILED" };
+  return { kind: "settled", order: failed, answer: refusalAnswer(order, outcome), events: [refusedEvent("deposit", outcome)] };
+}
+
+export const depositSpec: OperationSpec<DepositCommand> = {
+  op: "deposit",
+  key: () => "deposit",
+  // Where the trigger came from does not make it another deposit.
+  params: (c) => c.body,
+  stored: (c) => c,
+  begin: (_order, command, ctx) => ({
+    scope: "deposit",
+    refId: command.body.depositId,
+    kind: "deposit",
+    state: "UNKNOWN",
+    amount: command.body.amount,
+    currency: command.body.currency,
+    refundedAmount: 0,
+    data: { deposit: { linePayNumber: command.body.linePayNumber, fee: null }, source: command.source },
+    createdAt: ctx.now(),
+    updatedAt: ctx.now(),
+  }),
+  perform: (order, command, ctx) => send(order, command.body, ctx, false),
+  recover: (order, command, ctx) => send(order, command.body, ctx, true),
+  recovery: DEPOSIT_RECOVERY,
+};

@@ -1,0 +1,91 @@
+/**
+ * One Durable Object per order (`order:<orderId>`) or deposit (`deposit:<depositId>`): every
+ * call for it runs here, one at a time, through the operation runner. RPC methods are the
+ * public surface (model/rpc.ts); everything else is `#private` so RPC cannot reach it.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { GatewayAnswer } from "../model/answer";
+import type { OrderCommand } from "../model/commands";
+import { readConfig } from "../model/config";
+import { GatewayError } from "../model/problem";
+import type { OrderObjectRpc, OrderRef } from "../model/rpc";
+import { createLinePayClient } from "../linepay/client";
+import type { FlowContext } from "./flows/operation";
+import { logEvent } from "./log";
+import { OperationRunner } from "./runner";
+import { specFor } from "./specs";
+import { OrderStore } from "./store/order-store";
+import { orderView, problem } from "./views";
+
+export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
+  #store!: OrderStore;
+  #runner!: OperationRunner;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.#store = new OrderStore(ctx.storage);
+      this.#runner = new OperationRunner({
+        store: this.#store,
+        specFor,
+        context: (ref) => this.#context(ref),
+        scheduleAlarm: (at) => this.#scheduleAlarm(at),
+      });
+      await this.#resumeAfterRestart();
+    });
+  }
+
+  async execute(ref: OrderRef, command: OrderCommand): Promise<GatewayAnswer> {
+    return this.#runner.execute(ref, command);
+  }
+
+  async view(ref: OrderRef): Promise<GatewayAnswer> {
+    const order = this.#store.loadOrder();
+    if (!order) {
+      const label = ref.scope === "deposit" ? "deposit" : "order";
+      return problem(new GatewayError("not_found", `no ${label} with this id`, ref.scope === "deposit" ? { depositId: ref.id } : { orderId: ref.id }));
+    }
+    return { status: 200, body: orderView(order, this.#store.events()) };
+  }
+
+  override async alarm(): Promise<void> {
+    await this.#runner.recoverDue(Date.now());
+  }
+
+  /**
+   * A PENDING operation found at start-up was cut off mid-call by an eviction or restart:
+   * its answer is lost. It becomes UNKNOWN and is checked right away by alarm.
+   */
+  async #resumeAfterRestart(): Promise<void> {
+    const cut = this.#store.openOperations().filter((r) => r.status === "PENDING");
+    if (cut.length > 0) {
+      const now = Date.now();
+      this.#store.transaction(() => {
+        const order = this.#store.loadOrder();
+        if (order) this.#store.saveOrder({ ...order, state: "UNKNOWN", updatedAt: now });
+        for (const record of cut) {
+          this.#store.putOperation({ ...record, status: "UNKNOWN", nextCheckAt: now });
+          this.#store.appendEvent({ operation: record.op, outcome: "answer_lost", detail: "the object restarted while the call was in flight" }, now);
+        }
+      });
+      logEvent({ event: "order.resumed", operations: cut.length });
+    }
+    await this.#runner.rearm();
+  }
+
+  #context(ref: OrderRef): FlowContext {
+    const config = readConfig(this.env);
+    return {
+      env: this.env,
+      config,
+      ref,
+      linePay: createLinePayClient({ ...config.linePay, log: logEvent }),
+      now: () => Date.now(),
+    };
+  }
+
+  async #scheduleAlarm(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * Typed access to an order object's SQLite tables. Synchronous on purpose: SQLite calls in
+ * a Durable Object do not yield, so a read-modify-write here cannot interleave with another
+ * request; `transactionSync` makes multi-row changes atomic.
+ */
+import type { GatewayAnswer } from "../../model/answer";
+import type { OrderCommand, OrderOperation } from "../../model/commands";
+import type { OrderEvent, OrderKind, OrderState, PayInfo } from "../../model/order";
+import type { OrderScope } from "../../model/rpc";
+import { migrate } from "./schema";
+
+/** Flow-specific order facts (paymentUrl, capture flag, captured amount, ...). */
+export interface OrderData {
+  paymentUrl?: { web: string; app: string };
+  capture?: boolean;
+  payType?: "NORMAL" | "PREAPPROVED";
+  capturedAmount?: number;
+  authorizationExpireDate?: string;
+  /** token id of the regKey vault entry (PREAPPROVED confirm) and the token sealed for replays */
+  regKeyTid?: string;
+  regKeyTokenSealed?: string;
+  /** a refund or void owed because LINE Pay charged the wrong amount */
+  compensation?: { action: "refund" | "void"; reason: string };
+  deposit?: { linePayNumber: string; fee: number | null; transactionIdUnknown?: boolean };
+  [extra: string]: unknown;
+}
+
+export interface OrderRecord {
+  scope: OrderScope;
+  refId: string;
+  kind: OrderKind | "deposit";
+  state: OrderState | "COMPLETED";
+  amount: number;
+  currency: string;
+  transactionId?: string;
+  payInfo?: PayInfo[];
+  refundedAmount: number;
+  data: OrderData;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type OperationStatus = "PENDING" | "UNKNOWN" | "DONE";
+
+export interface OperationRecord {
+  key: string;
+  op: OrderOperation | "compensate";
+  fingerprint: string;
+  status: OperationStatus;
+  command: OrderCommand;
+  priorState?: string;
+  startedAt: number;
+  attempts: number;
+  nextCheckAt?: number;
+  alerted: boolean;
+  /** how the first answer was lost: a timeout may still be running at LINE Pay, an HTTP 5xx is over */
+  lostReason?: string;
+  answer?: GatewayAnswer;
+  settledAt?: number;
+}
+
+export interface NewEvent {
+  operation: string;
+  outcome: string;
+  returnCode?: string;
+  detail?: string;
+}
+
+type Row = Record<string, SqlStorageValue>;
+
+function str(v: SqlStorageValue | undefined): string | undefined {
+  return v === null || v === undefined ? undefined : String(v);
+}
+
+export class OrderStore {
+  readonly #sql: SqlStorage;
+  readonly #storage: DurableObjectStorage;
+
+  constructor(storage: DurableObjectStorage) {
+    this.#storage = storage;
+    this.#sql = storage.sql;
+    migrate(this.#sql);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.#storage.transactionSync(fn);
+  }
+
+  loadOrder(): OrderRecord | undefined {
+    const row = this.#sql.exec<Row>("SELECT * FROM orders WHERE id = 1").toArray()[0];
+    if (!row) return undefined;
+    return {
+      scope: row.scope as OrderScope,
+      refId: String(row.ref_id),
+      kind: row.kind as OrderRecord["kind"],
+      state: row.state as OrderRecord["state"],
+      amount: Number(row.amount),
+      currency: String(row.currency),
+      transactionId: str(row.transaction_id),
+      payInfo: row.pay_info ? (JSON.parse(String(row.pay_info)) as PayInfo[]) : undefined,
+      refundedAmount: Number(row.refunded_amount),
+      data: JSON.parse(String(row.data)) as OrderData,
+      createdAt: Number(row.created_at),
+      updatedAt: Number(row.updated_at),
+    };
+  }
+
+  saveOrder(order: OrderRecord): void {
+    this.#sql.exec(
+      `INSERT INTO orders (id, scope, ref_id, kind, state, amount, currency, transaction_id, pay_info,
+         refunded_amount, data, created_at, updated_at)
+       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, state = excluded.state,
+         amount = excluded.amount, currency = excluded.currency,
+         transaction_id = excluded.transaction_id, pay_info = excluded.pay_info,
+         refunded_amount = excluded.refunded_amount, data = excluded.data,
+         updated_at = excluded.updated_at`,
+      order.scope,
+      order.refId,
+      order.kind,
+      order.state,
+      order.amount,
+      order.currency,
+      order.transactionId ?? null,
+      order.payInfo ? JSON.stringify(order.payInfo) : null,
+      order.refundedAmount,
+      JSON.stringify(order.data),
+      order.createdAt,
+      order.updatedAt,
+    );
+  }
+
+  getOperation(key: string): OperationRecord | undefined {
+    const row = this.#sql.exec<Row>("SELECT * FROM operations WHERE key = ?", key).toArray()[0];
+    return row ? toOperation(row) : undefined;
+  }
+
+  /** Operations whose outcome is not yet known (PENDING or UNKNOWN). */
+  openOperations(): OperationRecord[] {
+    return this.#sql
+      .exec<Row>("SELECT * FROM operations WHERE status != 'DONE' ORDER BY started_at")
+      .toArray()
+      .map(toOperation);
+  }
+
+  putOperation(rec: OperationRecord): void {
+    this.#sql.exec(
+      `INSERT OR REPLACE INTO operations (key, op, fingerprint, status, command, prior_state, started_at,
+         attempts, next_check_at, alerted, lost_reason, answer_status, answer_body, answer_headers, settled_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      rec.key,
+      rec.op,
+      rec.fingerprint,
+      rec.status,
+      JSON.stringify(rec.command),
+      rec.priorState ?? null,
+      rec.startedAt,
+      rec.attempts,
+      rec.nextCheckAt ?? null,
+      rec.alerted ? 1 : 0,
+      rec.lostReason ?? null,
+      rec.answer?.status ?? null,
+      rec.answer ? JSON.stringify(rec.answer.body) : null,
+      rec.answer?.headers ? JSON.stringify(rec.answer.headers) : null,
+      rec.settledAt ?? null,
+    );
+  }
+
+  deleteOperation(key: string): void {
+    this.#sql.exec("DELETE FROM operations WHERE key = ?", key);
+  }
+
+  appendEvent(event: NewEvent, at = Date.now()): void {
+    this.#sql.exec(
+      "INSERT INTO events (at, operation, outcome, return_code, detail) VALUES (?, ?, ?, ?, ?)",
+      at,
+      event.operation,
+      event.outcome,
+      event.returnCode ?? null,
+      event.detail ?? null,
+    );
+  }
+
+  events(): OrderEvent[] {
+    return this.#sql
+      .exec<Row>("SELECT * FROM events ORDER BY seq")
+      .toArray()
+      .map((row) => {
+        const event: OrderEvent = {
+          at: new Date(Number(row.at)).toISOString(),
+          operation: String(row.operation),
+          outcome: String(row.outcome),
+        };
+        if (row.return_code !== null) event.returnCode = String(row.return_code);
+        if (row.detail !== null) event.detail = String(row.detail);
+        return event;
+      });
+  }
+}
+
+function toOperation(row: Row): OperationRecord {
+  const answer: GatewayAnswer | undefined =
+    row.answer_status === null
+      ? undefined
+      : {
+          status: Number(row.answer_status),
+          body: JSON.parse(String(row.answer_body)) as unknown,
+          ...(row.answer_headers ? { headers: JSON.parse(String(row.answer_headers)) as Record<string, string> } : {}),
+        };
+  return {
+    key: String(row.key),
+    op: row.op as OperationRecord["op"],
+    fingerprint: String(row.fingerprint),
+    status: row.status as OperationStatus,
+    command: JSON.parse(String(row.command)) as OrderCommand,
+    priorState: str(row.prior_state),
+    startedAt: Number(row.started_at),
+    attempts: Number(row.attempts),
+    nextCheckAt: row.next_check_at === null ? undefined : Number(row.next_check_at),
+    alerted: Number(row.alerted) === 1,
+    lostReason: str(row.lost_reason),
+    answer,
+    settledAt: row.settled_at === null ? undefined : Number(row.settled_at),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Lost answers on the online flow: the gateway never guesses. It records UNKNOWN, asks LINE
+ * Pay, and settles from LINE Pay's answer, in the request or later by alarm, also after the
+ * object restarts.
+ */
+import { env } from "cloudflare:workers";
+import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { call, reserveBody, uniqueId } from "../support/gateway";
+import { sandbox } from "../support/sandbox";
+
+const stubFor = (orderId: string) => env.ORDERS.getByName(`order:${orderId}`);
+
+async function approved(orderId: string, amount = 1000) {
+  const res = await call("POST", "/v1/payments", { body: reserveBody(orderId, amount) });
+  expect(res.status).toBe(201);
+  await sandbox.approve(res.body.transactionId);
+  return res.body;
+}
+
+describe("lost answers on the online flow", () => {
+  it("settles a confirm whose answer was dropped after LINE Pay processed it, with one upstream confirm", async () => {
+    const orderId = uniqueId();
+    await approved(orderId);
+    await sandbox.fault("confirm", { type: "drop" }, orderId);
+    const res = await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } });
+    expect([200, 202]).toContain(res.status);
+    const seen = await call("GET", `/v1/payments/${orderId}`);
+    expect(seen.body.state).toBe("CAPTURED");
+    expect(seen.body.events.some((e: { outcome: string }) => e.outcome === "answer_lost")).toBe(true);
+    expect((await sandbox.calls({ orderId })).confirm).toBe(1);
+    // The settled answer is now the stored one.
+    const again = await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } });
+    expect(again.status).toBe(200);
+    expect(again.body.state).toBe("CAPTURED");
+    expect((await sandbox.calls({ orderId })).confirm).toBe(1);
+  });
+
+  it("keeps recovering by alarm across a restart until the lost confirm settles", async () => {
+    const orderId = uniqueId();
+    await approved(orderId);
+    await sandbox.fault("confirm", { type: "delay", ms: 2500 }, orderId);
+    await sandbox.fault("details", { type: "http", status: 500 }, orderId);
+    const res = await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } });
+    expect(res.status).toBe(202);
+    expect(res.headers.get("Retry-After")).toMatch(/^\d+$/);
+    expect(res.body.state).toBe("UNKNOWN");
+
+    // A different operation must wait for the outcome, not guess.
+    const voidNow = await call("POST", `/v1/payments/${orderId}/void`);
+    expect(voidNow.status).toBe(409);
+    expect(voidNow.body.code).toBe("in_progress");
+
+    await evictDurableObject(stubFor(orderId));
+    expect(await runDurableObjectAlarm(stubFor(orderId))).toBe(true);
+    const seen = await call("GET", `/v1/payments/${orderId}`);
+    expect(seen.body.state).toBe("CAPTURED");
+    expect((await sandbox.calls({ orderId })).confirm).toBe(1);
+    const ledger = (await sandbox.ledger(orderId)).payments[orderId];
+    expect(ledger.captured).toBe(1000);
+  });
+
+  it("lets a confirm that LINE Pay never processed be sent again", async () => {
+    const orderId = uniqueId();
+    await approved(orderId);
+    await sandbox.fault("confirm", { type: "http", status: 503, phase: "before" }, orderId);
+    const first = await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } });
+    expect(first.status).toBe(503);
+    expect(first.body.code).toBe("upstream_unavailable");
+    expect((await call("GET", `/v1/payments/${orderId}`)).body.state).toBe("RESERVED");
+    const second = await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } });
+    expect(second.status).toBe(200);
+    expect(second.body.state).toBe("CAPTURED");
+    expect((await sandbox.calls({ orderId })).confirm).toBe(2);
+    expect((await sandbox.ledger(orderId)).payments[orderId].captured).toBe(1000);
+  });
+
+  it("settles a refund whose answer was lost from LINE Pay's refund list", async () => {
+    const orderId = uniqueId();
+    await approved(orderId);
+    await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } });
+    await sandbox.fault("refund", { type: "drop" }, orderId);
+    const res = await call("POST", `/v1/payments/${orderId}/refund`, { body: { refundAmount: 400 }, headers: { "Idempotency-Key": "once" } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ state: "PARTIALLY_REFUNDED", refundedAmount: 400 });
+    const again = await call("POST", `/v1/payments/${orderId}/refund`, { body: { refundAmount: 400 }, headers: { "Idempotency-Key": "once" } });
+    expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+    expect((await sandbox.calls({ orderId })).refund).toBe(1);
+    expect((await sandbox.ledger(orderId)).payments[orderId].refunded).toBe(400);
+  });
+
+  it("re-sends a reserve whose answer was lost before LINE Pay processed it", async () => {
+    const orderId = uniqueId();
+    await sandbox.fault("request", { type: "http", status: 500, phase: "before" }, orderId);
+    const res = await call("POST", "/v1/payments", { body: reserveBody(orderId) });
+    expect(res.status).toBe(201);
+    expect(res.body.state).toBe("RESERVED");
+    expect((await sandbox.calls({ orderId })).request).toBe(2);
+  });
+});

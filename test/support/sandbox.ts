@@ -1,0 +1,42 @@
+/**
+ * The sandbox's test controls (README "Sandbox controls"), reached over the SANDBOX service
+ * binding: faults, approvals, call counts and the ledger.
+ */
+import { env } from "cloudflare:workers";
+
+const BASE = "http://sandbox.linepay.test";
+
+async function control(method: string, path: string, body?: unknown): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await env.SANDBOX.fetch(`${BASE}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`sandbox control ${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export type Fault =
+  | { type: "delay"; ms: number; phase?: "before" | "after" }
+  | { type: "drop" }
+  | { type: "http"; status: number; phase?: "before" | "after" }
+  | { type: "reset"; phase?: "before" | "after" }
+  | { type: "malformed"; phase?: "before" | "after" }
+  | { type: "returnCode"; returnCode: string; returnMessage?: string }
+  | { type: "payAmount"; amount: number };
+
+export const sandbox = {
+  fault: (operation: string, fault: Fault, orderId?: string, times = 1) =>
+    control("POST", "/__sandbox/faults", { operation, fault, times, ...(orderId ? { orderId } : {}) }),
+  clearFaults: (orderId?: string) =>
+    control("DELETE", `/__sandbox/faults${orderId ? `?orderId=${encodeURIComponent(orderId)}` : ""}`),
+  approve: (transactionId: string) => control("POST", `/__sandbox/reservations/${transactionId}/approve`),
+  cancel: (transactionId: string) => control("POST", `/__sandbox/reservations/${transactionId}/cancel`),
+  async calls(filter: { orderId?: string; regKey?: string } = {}): Promise<Record<string, number>> {
+    const q = new URLSearchParams(filter as Record<string, string>).toString();
+    return (await control("GET", `/__sandbox/calls${q ? `?${q}` : ""}`)).calls;
+  },
+  ledger: (orderId?: string) => control("GET", `/__sandbox/ledger${orderId ? `?orderId=${encodeURIComponent(orderId)}` : ""}`),
+  oneTimeKey: async (): Promise<string> => (await control("POST", "/__sandbox/one-time-keys")).oneTimeKey,
+  regKey: (orderId: string) => control("GET", `/__sandbox/regkeys?orderId=${encodeURIComponent(orderId)}`),
+};

@@ -12,8 +12,10 @@ import { idExtras, problem } from "../views";
 export type Refused = Extract<Outcome<unknown>, { kind: "refused" }>;
 export type Lost = Extract<Outcome<unknown>, { kind: "lost" }>;
 
+export type Temporary = Refused & { category: "temporary" };
+
 /** Whether the outcome leaves the call's effect unknown. */
-export function isUncertain(outcome: Outcome<unknown>): outcome is Lost | Refused {
+export function isUncertain(outcome: Outcome<unknown>): outcome is Lost | Temporary {
   return outcome.kind === "lost" || (outcome.kind === "refused" && outcome.category === "temporary");
 }
 

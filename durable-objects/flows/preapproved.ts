@@ -6,6 +6,7 @@
  */
 import type { PreapprovedPayBody } from "../../model/commands";
 import { GatewayError } from "../../model/problem";
+import type { LanePayResult } from "../regkey-lane";
 import type { OperationRecord, OrderRecord } from "../store/order-store";
 import { idExtras, ok, problem } from "../views";
 import { checkPaidAmount } from "./amount-check";
@@ -78,7 +79,7 @@ export const preapprovedPaySpec: OperationSpec<PreapprovedCommand> = {
     updatedAt: ctx.now(),
   }),
   async perform(order, command, ctx) {
-    const result = await lane(ctx, command.tokenId).pay(command.tokenId, command.body);
+    const result = (await lane(ctx, command.tokenId).pay(command.tokenId, command.body)) as LanePayResult;
     if (result.kind === "unusable") {
       const failed: OrderRecord = { ...order, state: "FAILED" };
       return { kind: "settled", order: failed, answer: problem(new GatewayError(result.code, result.detail, idExtras(order))), events: [{ operation: "preapprovedPay", outcome: "not_sent", detail: result.detail }] };

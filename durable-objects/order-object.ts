@@ -49,7 +49,7 @@ export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
   }
 
   override async alarm(): Promise<void> {
-    await this.#runner.recoverDue(Date.now());
+    await this.#runner.recoverOpen();
   }
 
   /**

@@ -72,10 +72,12 @@ export class OperationRunner {
     }
   }
 
-  /** Alarm entry: re-check every operation whose outcome is still unknown and due. */
-  async recoverDue(now: number): Promise<void> {
+  /**
+   * Alarm entry: re-check every operation whose outcome is still unknown. The alarm fires at
+   * the earliest due check; checking the others a little early costs one read each.
+   */
+  async recoverOpen(): Promise<void> {
     for (const record of this.#host.store.openOperations()) {
-      if ((record.nextCheckAt ?? 0) > now) continue;
       await this.#serialize(async () => {
         const fresh = this.#host.store.getOperation(record.key);
         if (!fresh || fresh.status === "DONE") return;

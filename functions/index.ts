@@ -2,11 +2,11 @@
  * The gateway Worker's entry: the router is the Worker; the Durable Object classes are
  * re-exported so that wrangler binds them.
  */
+import { router } from "./router";
+
 export { OrderObject } from "../durable-objects/order-object";
 export { RegKeyLane } from "../durable-objects/regkey-lane";
 
 export default {
-  async fetch(): Promise<Response> {
-    return new Response("edge not built yet", { status: 501 });
-  },
+  fetch: (request, env, ctx) => router.fetch(request, env, ctx),
 } satisfies ExportedHandler<Env>;

@@ -1,0 +1,9 @@
+/** Service routes: health and the OpenAPI document. No token needed. */
+import { version } from "../../package.json";
+import { openApiDocument } from "../openapi";
+import { json } from "../respond";
+import type { Handler } from "./context";
+
+export const health: Handler = async () => json({ ok: true, version });
+
+export const openapi: Handler = async () => json(openApiDocument());

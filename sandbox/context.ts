@@ -1,0 +1,22 @@
+/** What an emulated LINE Pay operation gets: the parsed request and the fault-adjusted facts. */
+export interface OpContext {
+  request: Request;
+  url: URL;
+  /** parsed JSON body (POST), `{}` when empty */
+  body: Record<string, unknown>;
+  /** "v3" or "v4" for the online API */
+  version: string;
+  /** payAmount fault: charge this instead of the requested amount */
+  payAmount?: number;
+  now: number;
+}
+
+export const isoNow = () => new Date().toISOString();
+
+export const RESERVATION_WINDOW_MS = 20 * 60_000;
+
+export const SUPPORTED_CURRENCIES = ["JPY", "TWD", "THB", "USD"];
+
+export function integerCurrency(currency: string): boolean {
+  return currency === "JPY" || currency === "TWD";
+}

@@ -31,10 +31,14 @@ function panel(title, rows, x0, width, height) {
     }
   }
   for (const [label, p] of POINTS) {
-    parts.push(`<text x="${px(p)}" y="${height - 22}" text-anchor="middle" font-size="10">${label.replace("_", ".")}</text>`);
+    parts.push(
+      `<text x="${px(p)}" y="${height - 22}" text-anchor="middle" font-size="10">${label.replace("_", ".")}</text>`,
+    );
   }
   for (const r of rows) {
-    const d = POINTS.map(([k, p], i) => `${i ? "L" : "M"}${px(p).toFixed(1)},${py(r.percentiles[k] ?? 0).toFixed(1)}`).join(" ");
+    const d = POINTS.map(
+      ([k, p], i) => `${i ? "L" : "M"}${px(p).toFixed(1)},${py(r.percentiles[k] ?? 0).toFixed(1)}`,
+    ).join(" ");
     parts.push(`<path d="${d}" fill="none" stroke="${COLORS[r.name] ?? "#000"}" stroke-width="2"/>`);
   }
   return parts.join("\n");
@@ -44,7 +48,10 @@ export function latencyChart(results, machine) {
   const width = 460;
   const height = 300;
   const legend = Object.entries(COLORS)
-    .map(([name, color], i) => `<rect x="${20 + i * 150}" y="${height + 5}" width="12" height="12" fill="${color}"/><text x="${36 + i * 150}" y="${height + 15}">${name}</text>`)
+    .map(
+      ([name, color], i) =>
+        `<rect x="${20 + i * 150}" y="${height + 5}" width="12" height="12" fill="${color}"/><text x="${36 + i * 150}" y="${height + 15}">${name}</text>`,
+    )
     .join("\n");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width * 2}" height="${height + 45}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="white"/>

@@ -24,7 +24,16 @@ mkdirSync(".build/bench", { recursive: true });
 mkdirSync("bench/results", { recursive: true });
 
 async function bundle(entry, outfile) {
-  await build({ entryPoints: [entry], bundle: true, format: "esm", target: "es2024", outfile, minify: true, external: ["cloudflare:workers"], logLevel: "warning" });
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    target: "es2024",
+    outfile,
+    minify: true,
+    external: ["cloudflare:workers"],
+    logLevel: "warning",
+  });
   return outfile;
 }
 
@@ -54,7 +63,11 @@ const passthrough = new Miniflare({
   compatibilityDate: COMPAT,
   host: "127.0.0.1",
   port: 0,
-  bindings: { LINEPAY_API_BASE: sandboxUrl, LINEPAY_CHANNEL_ID: secrets.LINEPAY_CHANNEL_ID, LINEPAY_CHANNEL_SECRET: secrets.LINEPAY_CHANNEL_SECRET },
+  bindings: {
+    LINEPAY_API_BASE: sandboxUrl,
+    LINEPAY_CHANNEL_ID: secrets.LINEPAY_CHANNEL_ID,
+    LINEPAY_CHANNEL_SECRET: secrets.LINEPAY_CHANNEL_SECRET,
+  },
 });
 const passthroughUrl = (await passthrough.ready).origin;
 
@@ -126,12 +139,27 @@ function summary(name, result) {
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
-    percentiles: { p1: l.p1, p10: l.p10, p25: l.p25, p50: l.p50, p75: l.p75, p90: l.p90, p97_5: l.p97_5, p99: l.p99, p99_9: l.p99_9, max: l.max },
+    percentiles: {
+      p1: l.p1,
+      p10: l.p10,
+      p25: l.p25,
+      p50: l.p50,
+      p75: l.p75,
+      p90: l.p90,
+      p97_5: l.p97_5,
+      p99: l.p99,
+      p99_9: l.p99_9,
+      max: l.max,
+    },
   };
 }
 
 async function control(path, body) {
-  const res = await fetch(`${sandboxUrl}/__sandbox/${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${sandboxUrl}/__sandbox/${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`sandbox ${path}: ${res.status}`);
   return res.json();
 }
@@ -144,22 +172,33 @@ const scenarios = {
 
 // Orders for the GET scenario, paid once through the gateway.
 const getIds = Array.from({ length: 64 }, (_, i) => `bench-get-${process.pid}-${i}`);
-for (const id of getIds) await fetch(`${gatewayUrl}/v1/pos/payments`, { method: "POST", headers: gatewayHeaders, body: posBody(id) });
+for (const id of getIds)
+  await fetch(`${gatewayUrl}/v1/pos/payments`, { method: "POST", headers: gatewayHeaders, body: posBody(id) });
 let getSeq = 0;
 
 const results = { sequential: [], concurrent: [] };
-for (const [mode, connections] of [["sequential", 1], ["concurrent", 64]]) {
+for (const [mode, connections] of [
+  ["sequential", 1],
+  ["concurrent", 64],
+]) {
   const size = mode === "sequential" ? { amount: SEQUENTIAL_REQUESTS } : { duration: CONCURRENT_SECONDS };
   // Warm each target so first-request compilation is not measured.
   for (const s of Object.values(scenarios)) await load({ ...s, connections: 4, amount: 50 });
-  for (const [name, s] of Object.entries(scenarios)) results[mode].push(summary(name, await load({ ...s, connections, ...size })));
+  for (const [name, s] of Object.entries(scenarios))
+    results[mode].push(summary(name, await load({ ...s, connections, ...size })));
   const getResult = await new Promise((resolve, reject) => {
     autocannon(
       {
         url: gatewayUrl,
         connections,
         ...size,
-        requests: [{ method: "GET", headers: gatewayHeaders, setupRequest: (req) => ({ ...req, path: `/v1/payments/${getIds[getSeq++ % getIds.length]}` }) }],
+        requests: [
+          {
+            method: "GET",
+            headers: gatewayHeaders,
+            setupRequest: (req) => ({ ...req, path: `/v1/payments/${getIds[getSeq++ % getIds.length]}` }),
+          },
+        ],
       },
       (err, r) => (err ? reject(err) : resolve(r)),
     );
@@ -173,9 +212,16 @@ const stampedeId = `bench-stampede-${process.pid}`;
 const stampedeBody = posBody(stampedeId);
 await control("faults", { operation: "pos.pay", orderId: stampedeId, fault: { type: "delay", ms: 200 } });
 let t0 = performance.now();
-const gatewayStampede = await load({ url: scenarios.gatewayPay.url, headers: gatewayHeaders, body: () => stampedeBody, connections: STAMPEDE, amount: STAMPEDE });
+const gatewayStampede = await load({
+  url: scenarios.gatewayPay.url,
+  headers: gatewayHeaders,
+  body: () => stampedeBody,
+  connections: STAMPEDE,
+  amount: STAMPEDE,
+});
 const gatewayStampedeMs = performance.now() - t0;
-const stampedeCalls = (await (await fetch(`${sandboxUrl}/__sandbox/calls?orderId=${stampedeId}`)).json()).calls["pos.pay"] ?? 0;
+const stampedeCalls =
+  (await (await fetch(`${sandboxUrl}/__sandbox/calls?orderId=${stampedeId}`)).json()).calls["pos.pay"] ?? 0;
 await control("faults", { operation: "pos.pay", fault: { type: "delay", ms: 200 }, times: STAMPEDE });
 t0 = performance.now();
 const passStampede = await load({ ...scenarios.passthrough, connections: STAMPEDE, amount: STAMPEDE });
@@ -184,8 +230,20 @@ await fetch(`${sandboxUrl}/__sandbox/faults`, { method: "DELETE" });
 
 const stampede = {
   callers: STAMPEDE,
-  gateway: { upstreamCalls: stampedeCalls, lastAnsweredMs: Math.round(gatewayStampedeMs), maxLatencyMs: gatewayStampede.latency.max, non2xx: gatewayStampede.non2xx, errors: gatewayStampede.errors },
-  passthrough: { distinctOrders: STAMPEDE, lastAnsweredMs: Math.round(passStampedeMs), maxLatencyMs: passStampede.latency.max, non2xx: passStampede.non2xx, errors: passStampede.errors },
+  gateway: {
+    upstreamCalls: stampedeCalls,
+    lastAnsweredMs: Math.round(gatewayStampedeMs),
+    maxLatencyMs: gatewayStampede.latency.max,
+    non2xx: gatewayStampede.non2xx,
+    errors: gatewayStampede.errors,
+  },
+  passthrough: {
+    distinctOrders: STAMPEDE,
+    lastAnsweredMs: Math.round(passStampedeMs),
+    maxLatencyMs: passStampede.latency.max,
+    non2xx: passStampede.non2xx,
+    errors: passStampede.errors,
+  },
 };
 
 await Promise.all([gateway.dispose(), passthrough.dispose(), sandbox.dispose()]);
@@ -193,31 +251,59 @@ await Promise.all([gateway.dispose(), passthrough.dispose(), sandbox.dispose()])
 // Bundle: exactly what `wrangler deploy` would upload, minified.
 execFileSync("wrangler", ["deploy", "--dry-run", "--minify", "--outdir", ".build/bundle"], { stdio: "ignore" });
 const bundleBytes = readFileSync(".build/bundle/index.js");
-const bundleSize = { minifiedKiB: +(statSync(".build/bundle/index.js").size / 1024).toFixed(1), gzipKiB: +(gzipSync(bundleBytes).length / 1024).toFixed(1) };
+const bundleSize = {
+  minifiedKiB: +(statSync(".build/bundle/index.js").size / 1024).toFixed(1),
+  gzipKiB: +(gzipSync(bundleBytes).length / 1024).toFixed(1),
+};
 
-const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString().slice(0, 10) };
-const report = { machine, quick: QUICK, sequentialRequests: SEQUENTIAL_REQUESTS, concurrentSeconds: CONCURRENT_SECONDS, results, stampede, bundleSize };
+const machine = {
+  cores: os.cpus().length,
+  cpu: os.cpus()[0]?.model ?? "unknown",
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  date: new Date().toISOString().slice(0, 10),
+};
+const report = {
+  machine,
+  quick: QUICK,
+  sequentialRequests: SEQUENTIAL_REQUESTS,
+  concurrentSeconds: CONCURRENT_SECONDS,
+  results,
+  stampede,
+  bundleSize,
+};
 writeFileSync("bench/results/latest.json", JSON.stringify(report, null, 2));
 
 const by = (mode, name) => results[mode].find((r) => r.name === name);
 const fmt = (n) => (typeof n === "number" ? n.toFixed(2) : String(n));
 const lines = [];
-lines.push(`Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.node}, ${machine.date}${QUICK ? " (quick run)" : ""}`);
+lines.push(
+  `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.node}, ${machine.date}${QUICK ? " (quick run)" : ""}`,
+);
 lines.push("");
 lines.push("| scenario | callers | p50 ms | p99 ms | max ms | req/s |");
 lines.push("|---|---|---|---|---|---|");
 for (const mode of ["sequential", "concurrent"]) {
-  for (const r of results[mode]) lines.push(`| ${r.name} | ${mode === "sequential" ? 1 : 64} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.rps} |`);
+  for (const r of results[mode])
+    lines.push(
+      `| ${r.name} | ${mode === "sequential" ? 1 : 64} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.rps} |`,
+    );
 }
 const seqG = by("sequential", "gatewayPay");
 const seqP = by("sequential", "passthrough");
 const conG = by("concurrent", "gatewayPay");
 const conP = by("concurrent", "passthrough");
 lines.push("");
-lines.push(`Gateway-added latency over the passthrough, one request at a time: p50 ${fmt(seqG.p50 - seqP.p50)} ms, p99 ${fmt(seqG.p99 - seqP.p99)} ms.`);
+lines.push(
+  `Gateway-added latency over the passthrough, one request at a time: p50 ${fmt(seqG.p50 - seqP.p50)} ms, p99 ${fmt(seqG.p99 - seqP.p99)} ms.`,
+);
 lines.push(`Throughput at 64 concurrent distinct orders: gateway / passthrough = ${(conG.rps / conP.rps).toFixed(2)}.`);
-lines.push(`Stampede: ${STAMPEDE} identical POS pays for one order, LINE Pay answering after 200 ms: ${stampede.gateway.upstreamCalls} upstream call(s), last caller answered after ${stampede.gateway.lastAnsweredMs} ms; the passthrough answered ${STAMPEDE} distinct orders after ${stampede.passthrough.lastAnsweredMs} ms (ratio ${(stampede.gateway.lastAnsweredMs / stampede.passthrough.lastAnsweredMs).toFixed(2)}).`);
-lines.push(`Bundle (wrangler deploy --dry-run --minify): ${bundleSize.minifiedKiB} KiB minified, ${bundleSize.gzipKiB} KiB gzipped.`);
+lines.push(
+  `Stampede: ${STAMPEDE} identical POS pays for one order, LINE Pay answering after 200 ms: ${stampede.gateway.upstreamCalls} upstream call(s), last caller answered after ${stampede.gateway.lastAnsweredMs} ms; the passthrough answered ${STAMPEDE} distinct orders after ${stampede.passthrough.lastAnsweredMs} ms (ratio ${(stampede.gateway.lastAnsweredMs / stampede.passthrough.lastAnsweredMs).toFixed(2)}).`,
+);
+lines.push(
+  `Bundle (wrangler deploy --dry-run --minify): ${bundleSize.minifiedKiB} KiB minified, ${bundleSize.gzipKiB} KiB gzipped.`,
+);
 const table = lines.join("\n");
 console.log(`\n${table}\n`);
 

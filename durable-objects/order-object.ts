@@ -43,7 +43,13 @@ export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
     const order = this.#store.loadOrder();
     if (!order) {
       const label = ref.scope === "deposit" ? "deposit" : "order";
-      return problem(new GatewayError("not_found", `no ${label} with this id`, ref.scope === "deposit" ? { depositId: ref.id } : { orderId: ref.id }));
+      return problem(
+        new GatewayError(
+          "not_found",
+          `no ${label} with this id`,
+          ref.scope === "deposit" ? { depositId: ref.id } : { orderId: ref.id },
+        ),
+      );
     }
     return { status: 200, body: orderView(order, this.#store.events()) };
   }
@@ -65,7 +71,14 @@ export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
         if (order) this.#store.saveOrder({ ...order, state: "UNKNOWN", updatedAt: now });
         for (const record of cut) {
           this.#store.putOperation({ ...record, status: "UNKNOWN", nextCheckAt: now });
-          this.#store.appendEvent({ operation: record.op, outcome: "answer_lost", detail: "the object restarted while the call was in flight" }, now);
+          this.#store.appendEvent(
+            {
+              operation: record.op,
+              outcome: "answer_lost",
+              detail: "the object restarted while the call was in flight",
+            },
+            now,
+          );
         }
       });
       logEvent({ event: "order.resumed", operations: cut.length });

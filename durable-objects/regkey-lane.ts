@@ -37,7 +37,9 @@ export class RegKeyLane extends DurableObject<Env> {
   async register(tid: string, jwe: string): Promise<void> {
     const entry: LaneEntry = { jwe, kid: kidOf(jwe) ?? "", createdAt: Date.now() };
     await this.ctx.storage.put({ entry, removed: false });
-    await this.env.REGKEYS.put(vaultKey(tid), jwe, { metadata: { kid: entry.kid, createdAt: entry.createdAt } satisfies VaultMetadata });
+    await this.env.REGKEYS.put(vaultKey(tid), jwe, {
+      metadata: { kid: entry.kid, createdAt: entry.createdAt } satisfies VaultMetadata,
+    });
   }
 
   /** Whether a payment could run now (decrypts, and re-seals under a new kid). No upstream call. */
@@ -59,7 +61,8 @@ export class RegKeyLane extends DurableObject<Env> {
       try {
         regKey = await this.#regKey(tid);
       } catch (error) {
-        if (error instanceof GatewayError) return { kind: "unusable", code: error.code, detail: error.message } as const;
+        if (error instanceof GatewayError)
+          return { kind: "unusable", code: error.code, detail: error.message } as const;
         throw error;
       }
       if (regKey === undefined) return { kind: "unusable", code: "not_found", detail: "unknown regKey token" } as const;
@@ -72,7 +75,10 @@ export class RegKeyLane extends DurableObject<Env> {
         ...(body.capture === undefined ? {} : { capture: body.capture }),
       });
       let regKeyRemoved = false;
-      if (outcome.kind === "refused" && (isRegKeyExpiringCardError(outcome.returnCode) || isRegKeyGone(outcome.returnCode))) {
+      if (
+        outcome.kind === "refused" &&
+        (isRegKeyExpiringCardError(outcome.returnCode) || isRegKeyGone(outcome.returnCode))
+      ) {
         // LINE Pay's rule: after these card errors the regKey must be expired; 1190/1193 mean it is gone.
         if (isRegKeyExpiringCardError(outcome.returnCode)) await lp.expireRegKey(regKey);
         await this.#forget(tid);
@@ -90,14 +96,18 @@ export class RegKeyLane extends DurableObject<Env> {
       if (regKey === undefined) throw new GatewayError("not_found", "unknown regKey token");
       const outcome = await this.#client().checkRegKey(regKey);
       if (outcome.kind === "success") return { status: 200, body: { status: "ACTIVE" } };
-      if (outcome.kind === "refused" && outcome.returnCode === "1193") return { status: 200, body: { status: "EXPIRED" } };
+      if (outcome.kind === "refused" && outcome.returnCode === "1193")
+        return { status: 200, body: { status: "EXPIRED" } };
       if (outcome.kind === "refused" && outcome.returnCode === "1190") {
         await this.#forget(tid);
         throw new GatewayError("not_found", "LINE Pay no longer knows this regKey");
       }
       throw outcome.kind === "lost"
         ? new GatewayError("upstream_unavailable", "LINE Pay did not answer the regKey check", { retryAfter: 5 })
-        : new GatewayError("upstream_error", "LINE Pay refused the regKey check", { returnCode: outcome.returnCode, returnMessage: outcome.returnMessage });
+        : new GatewayError("upstream_error", "LINE Pay refused the regKey check", {
+            returnCode: outcome.returnCode,
+            returnMessage: outcome.returnMessage,
+          });
     });
   }
 
@@ -110,8 +120,13 @@ export class RegKeyLane extends DurableObject<Env> {
       const gone = outcome.kind === "success" || (outcome.kind === "refused" && isRegKeyGone(outcome.returnCode));
       if (!gone) {
         throw outcome.kind === "refused"
-          ? new GatewayError("upstream_error", "LINE Pay refused to expire the regKey", { returnCode: outcome.returnCode, returnMessage: outcome.returnMessage })
-          : new GatewayError("upstream_unavailable", "LINE Pay did not answer the expire; try again", { retryAfter: 5 });
+          ? new GatewayError("upstream_error", "LINE Pay refused to expire the regKey", {
+              returnCode: outcome.returnCode,
+              returnMessage: outcome.returnMessage,
+            })
+          : new GatewayError("upstream_unavailable", "LINE Pay did not answer the expire; try again", {
+              retryAfter: 5,
+            });
       }
       await this.#forget(tid);
       return { status: 200, body: { status: "EXPIRED" } };
@@ -140,7 +155,9 @@ export class RegKeyLane extends DurableObject<Env> {
     if (await this.ctx.storage.get<boolean>("removed")) return undefined;
     // Not registered through this object's storage (e.g. written before it existed): read KV.
     const { value, metadata } = await this.env.REGKEYS.getWithMetadata<VaultMetadata>(vaultKey(tid));
-    return value ? { jwe: value, kid: metadata?.kid ?? kidOf(value) ?? "", createdAt: metadata?.createdAt ?? 0 } : undefined;
+    return value
+      ? { jwe: value, kid: metadata?.kid ?? kidOf(value) ?? "", createdAt: metadata?.createdAt ?? 0 }
+      : undefined;
   }
 
   /** Decrypts the regKey; re-seals it under the active kid when it was sealed under an older one. */

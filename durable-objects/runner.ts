@@ -99,7 +99,9 @@ export class OperationRunner {
   }
 
   async #revive(spec: AnySpec, stored: GatewayAnswer, ref: OrderRef): Promise<GatewayAnswer> {
-    return spec.replayAnswer ? spec.replayAnswer(stored, this.#host.store.loadOrder(), this.#host.context(ref)) : stored;
+    return spec.replayAnswer
+      ? spec.replayAnswer(stored, this.#host.store.loadOrder(), this.#host.context(ref))
+      : stored;
   }
 
   #serialize<T>(task: () => Promise<T>): Promise<T> {
@@ -113,16 +115,21 @@ export class OperationRunner {
     const ctx = this.#host.context(ref);
     try {
       const existing = store.getOperation(key);
-      if (existing?.status === "DONE" && existing.answer) return replayed(await this.#revive(spec, existing.answer, ref));
+      if (existing?.status === "DONE" && existing.answer)
+        return replayed(await this.#revive(spec, existing.answer, ref));
       const order = store.loadOrder();
       if (existing && order) return await this.#recover(order, existing);
 
       const label = ref.scope === "deposit" ? "deposit" : "order";
       const blocking = store.openOperations().find((r) => r.key !== key);
       if (blocking) {
-        throw new GatewayError("in_progress", `a ${blocking.op} on this ${label} has an unknown outcome; recovery is running`, {
-          retryAfter: secondsUntil(blocking.nextCheckAt, ctx.now()),
-        });
+        throw new GatewayError(
+          "in_progress",
+          `a ${blocking.op} on this ${label} has an unknown outcome; recovery is running`,
+          {
+            retryAfter: secondsUntil(blocking.nextCheckAt, ctx.now()),
+          },
+        );
       }
       assertTransition(command.op, order, label);
       await spec.precheck?.(order, command, ctx);
@@ -207,7 +214,8 @@ export class OperationRunner {
         // Never happened at LINE Pay: put the order back and forget the attempt, so that
         // a retry (even with other parameters) is a fresh operation.
         const order = store.loadOrder();
-        if (order && record.priorState) store.saveOrder({ ...order, state: record.priorState as OrderRecord["state"], updatedAt: now });
+        if (order && record.priorState)
+          store.saveOrder({ ...order, state: record.priorState as OrderRecord["state"], updatedAt: now });
         store.deleteOperation(record.key);
       }
     });
@@ -274,5 +282,8 @@ function secondsUntil(at: number | undefined, now: number): number {
 /** A bug in a flow after the call was sent must not become a guess: treat it as lost. */
 function unexpected(operation: string, error: unknown): StepResult {
   logEvent({ event: "flow.error", operation, level: "error", error: error instanceof Error ? error.name : "unknown" });
-  return { kind: "unknown", events: [{ operation, outcome: "internal_error", detail: "the gateway failed while handling LINE Pay's answer" }] };
+  return {
+    kind: "unknown",
+    events: [{ operation, outcome: "internal_error", detail: "the gateway failed while handling LINE Pay's answer" }],
+  };
 }

@@ -29,12 +29,29 @@ export function errorToResponse(error: unknown, request?: Request): Response {
     logEdge({ event: "config.error", level: "error", detail: error.message });
     return answerToResponse({
       status: 500,
-      body: { ...problemBody("upstream_unavailable", error.message), status: 500, title: "Gateway misconfigured", code: "configuration_error", type: "https://linepay-gateway.dev/problems/configuration-error" },
+      body: {
+        ...problemBody("upstream_unavailable", error.message),
+        status: 500,
+        title: "Gateway misconfigured",
+        code: "configuration_error",
+        type: "https://linepay-gateway.dev/problems/configuration-error",
+      },
     });
   }
-  logEdge({ event: "internal.error", level: "error", path: request ? new URL(request.url).pathname : undefined, error: error instanceof Error ? error.name : typeof error });
+  logEdge({
+    event: "internal.error",
+    level: "error",
+    path: request ? new URL(request.url).pathname : undefined,
+    error: error instanceof Error ? error.name : typeof error,
+  });
   return answerToResponse({
     status: 500,
-    body: { type: "https://linepay-gateway.dev/problems/internal-error", title: "Internal error", status: 500, detail: "the gateway failed unexpectedly", code: "internal_error" },
+    body: {
+      type: "https://linepay-gateway.dev/problems/internal-error",
+      title: "Internal error",
+      status: 500,
+      detail: "the gateway failed unexpectedly",
+      code: "internal_error",
+    },
   });
 }

@@ -29,41 +29,112 @@ export function onlineApi(options: LinePayClientOptions) {
 
   return {
     request: (body: unknown): Promise<Outcome<RequestInfo>> =>
-      callLinePay(options, { operation: "request", method: "POST", path: `${prefix}/request`, body, auth: "v3", timeoutMs: timeout("request") }),
+      callLinePay(options, {
+        operation: "request",
+        method: "POST",
+        path: `${prefix}/request`,
+        body,
+        auth: "v3",
+        timeoutMs: timeout("request"),
+      }),
 
     confirm: (transactionId: string, money: Money): Promise<Outcome<ConfirmInfo>> =>
-      callLinePay(options, { operation: "confirm", method: "POST", path: `${prefix}/${id(transactionId)}/confirm`, body: { amount: money.amount, currency: money.currency }, auth: "v3", timeoutMs: timeout("confirm") }),
+      callLinePay(options, {
+        operation: "confirm",
+        method: "POST",
+        path: `${prefix}/${id(transactionId)}/confirm`,
+        body: { amount: money.amount, currency: money.currency },
+        auth: "v3",
+        timeoutMs: timeout("confirm"),
+      }),
 
     capture: (transactionId: string, money: Money): Promise<Outcome<CaptureInfo>> =>
-      callLinePay(options, { operation: "capture", method: "POST", path: `${prefix}/authorizations/${id(transactionId)}/capture`, body: { amount: money.amount, currency: money.currency }, auth: "v3", timeoutMs: timeout("capture") }),
+      callLinePay(options, {
+        operation: "capture",
+        method: "POST",
+        path: `${prefix}/authorizations/${id(transactionId)}/capture`,
+        body: { amount: money.amount, currency: money.currency },
+        auth: "v3",
+        timeoutMs: timeout("capture"),
+      }),
 
     // LINE Pay's void takes no body: nothing is sent and the empty string is signed.
     void: (transactionId: string): Promise<Outcome<unknown>> =>
-      callLinePay(options, { operation: "void", method: "POST", path: `${prefix}/authorizations/${id(transactionId)}/void`, auth: "v3", timeoutMs: timeout("other") }),
+      callLinePay(options, {
+        operation: "void",
+        method: "POST",
+        path: `${prefix}/authorizations/${id(transactionId)}/void`,
+        auth: "v3",
+        timeoutMs: timeout("other"),
+      }),
 
     // An absent refundAmount refunds everything left; `{}` states that explicitly.
     refund: (transactionId: string, body: { refundAmount?: number }): Promise<Outcome<RefundInfo>> =>
-      callLinePay(options, { operation: "refund", method: "POST", path: `${prefix}/${id(transactionId)}/refund`, body, auth: "v3", timeoutMs: timeout("other") }),
+      callLinePay(options, {
+        operation: "refund",
+        method: "POST",
+        path: `${prefix}/${id(transactionId)}/refund`,
+        body,
+        auth: "v3",
+        timeoutMs: timeout("other"),
+      }),
 
     details: (query: { transactionIds?: string[]; orderIds?: string[] }): Promise<Outcome<PaymentDetail[]>> => {
       const params = new URLSearchParams();
       for (const t of query.transactionIds ?? []) params.append("transactionId", t);
       for (const o of query.orderIds ?? []) params.append("orderId", o);
-      return callLinePay<PaymentDetail[]>(options, { operation: "details", method: "GET", path: prefix, query: params.toString(), auth: "v3", timeoutMs: timeout("other") }).then(
-        (o) => (o.kind === "success" && !Array.isArray(o.info) ? { ...o, info: [] } : o),
-      );
+      return callLinePay<PaymentDetail[]>(options, {
+        operation: "details",
+        method: "GET",
+        path: prefix,
+        query: params.toString(),
+        auth: "v3",
+        timeoutMs: timeout("other"),
+      }).then((o) => (o.kind === "success" && !Array.isArray(o.info) ? { ...o, info: [] } : o));
     },
 
     checkStatus: (transactionId: string): Promise<Outcome<Record<string, unknown>>> =>
-      callLinePay(options, { operation: "check", method: "GET", path: `${prefix}/requests/${id(transactionId)}/check`, auth: "v3", timeoutMs: timeout("other"), successCodes: STATUS_CODES }),
+      callLinePay(options, {
+        operation: "check",
+        method: "GET",
+        path: `${prefix}/requests/${id(transactionId)}/check`,
+        auth: "v3",
+        timeoutMs: timeout("other"),
+        successCodes: STATUS_CODES,
+      }),
 
-    payPreapproved: (regKey: string, body: { productName: string; amount: number; currency: string; orderId: string; capture?: boolean }): Promise<Outcome<PreapprovedPayInfo>> =>
-      callLinePay(options, { operation: "preapproved.pay", method: "POST", path: `${prefix}/preapprovedPay/${encodeURIComponent(regKey)}/payment`, logPath: `${prefix}/preapprovedPay/{regKey}/payment`, body, auth: "v3", timeoutMs: timeout("other") }),
+    payPreapproved: (
+      regKey: string,
+      body: { productName: string; amount: number; currency: string; orderId: string; capture?: boolean },
+    ): Promise<Outcome<PreapprovedPayInfo>> =>
+      callLinePay(options, {
+        operation: "preapproved.pay",
+        method: "POST",
+        path: `${prefix}/preapprovedPay/${encodeURIComponent(regKey)}/payment`,
+        logPath: `${prefix}/preapprovedPay/{regKey}/payment`,
+        body,
+        auth: "v3",
+        timeoutMs: timeout("other"),
+      }),
 
     checkRegKey: (regKey: string): Promise<Outcome<unknown>> =>
-      callLinePay(options, { operation: "preapproved.check", method: "GET", path: `${prefix}/preapprovedPay/${encodeURIComponent(regKey)}/check`, logPath: `${prefix}/preapprovedPay/{regKey}/check`, auth: "v3", timeoutMs: timeout("other") }),
+      callLinePay(options, {
+        operation: "preapproved.check",
+        method: "GET",
+        path: `${prefix}/preapprovedPay/${encodeURIComponent(regKey)}/check`,
+        logPath: `${prefix}/preapprovedPay/{regKey}/check`,
+        auth: "v3",
+        timeoutMs: timeout("other"),
+      }),
 
     expireRegKey: (regKey: string): Promise<Outcome<unknown>> =>
-      callLinePay(options, { operation: "preapproved.expire", method: "POST", path: `${prefix}/preapprovedPay/${encodeURIComponent(regKey)}/expire`, logPath: `${prefix}/preapprovedPay/{regKey}/expire`, auth: "v3", timeoutMs: timeout("other") }),
+      callLinePay(options, {
+        operation: "preapproved.expire",
+        method: "POST",
+        path: `${prefix}/preapprovedPay/${encodeURIComponent(regKey)}/expire`,
+        logPath: `${prefix}/preapprovedPay/{regKey}/expire`,
+        auth: "v3",
+        timeoutMs: timeout("other"),
+      }),
   };
 }

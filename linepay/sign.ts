@@ -9,7 +9,9 @@ const keys = new Map<string, Promise<CryptoKey>>();
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+    ]);
     keys.set(secret, key);
   }
   return key;
@@ -58,7 +60,11 @@ export async function v3Headers(
   return headers;
 }
 
-export function v2Headers(channelId: string, channelSecret: string, device: DeviceHeaders = {}): Record<string, string> {
+export function v2Headers(
+  channelId: string,
+  channelSecret: string,
+  device: DeviceHeaders = {},
+): Record<string, string> {
   const headers: Record<string, string> = {
     "Content-Type": "application/json",
     "X-LINE-ChannelId": channelId,

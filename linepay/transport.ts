@@ -38,14 +38,17 @@ export async function callLinePay<T>(options: LinePayClientOptions, spec: CallSp
     method: spec.method,
     path: spec.logPath ?? spec.path,
     outcome: outcome.kind,
-    ...(outcome.kind === "lost" ? { reason: outcome.reason, status: outcome.httpStatus } : { returnCode: outcome.returnCode }),
+    ...(outcome.kind === "lost"
+      ? { reason: outcome.reason, status: outcome.httpStatus }
+      : { returnCode: outcome.returnCode }),
     ms: Date.now() - started,
   });
   return outcome;
 }
 
 async function send<T>(options: LinePayClientOptions, spec: CallSpec): Promise<Outcome<T>> {
-  const payload = spec.method === "POST" ? (spec.body === undefined ? "" : JSON.stringify(spec.body)) : (spec.query ?? "");
+  const payload =
+    spec.method === "POST" ? (spec.body === undefined ? "" : JSON.stringify(spec.body)) : (spec.query ?? "");
   const device = { deviceProfileId: spec.deviceProfileId, deviceType: spec.deviceType };
   const headers =
     spec.auth === "v3"
@@ -71,7 +74,9 @@ async function send<T>(options: LinePayClientOptions, spec: CallSpec): Promise<O
     return {
       kind: "lost",
       reason: timedOut ? "timeout" : "network",
-      detail: timedOut ? `no answer within ${spec.timeoutMs} ms` : `connection failed: ${error instanceof Error ? error.message : "unknown"}`,
+      detail: timedOut
+        ? `no answer within ${spec.timeoutMs} ms`
+        : `connection failed: ${error instanceof Error ? error.message : "unknown"}`,
     };
   } finally {
     clearTimeout(timer);
@@ -87,8 +92,19 @@ async function send<T>(options: LinePayClientOptions, spec: CallSpec): Promise<O
   if (typeof envelope !== "object" || envelope === null || typeof envelope.returnCode !== "string") {
     // A 4xx without LINE Pay's envelope was refused before it became anything (a proxy, a
     // wrong path): nothing was processed. A 2xx without one is an answer we cannot read.
-    if (status >= 400) return { kind: "refused", category: "refused", returnCode: `HTTP_${status}`, returnMessage: `HTTP ${status} without a LINE Pay answer` };
-    return { kind: "lost", reason: "malformed", httpStatus: status, detail: "the answer is not LINE Pay's JSON envelope" };
+    if (status >= 400)
+      return {
+        kind: "refused",
+        category: "refused",
+        returnCode: `HTTP_${status}`,
+        returnMessage: `HTTP ${status} without a LINE Pay answer`,
+      };
+    return {
+      kind: "lost",
+      reason: "malformed",
+      httpStatus: status,
+      detail: "the answer is not LINE Pay's JSON envelope",
+    };
   }
   const returnCode = envelope.returnCode;
   const returnMessage = typeof envelope.returnMessage === "string" ? envelope.returnMessage : "";

@@ -18,7 +18,14 @@ export interface ReserveBody extends Money {
     amount: number;
     name?: string;
     userFee?: number;
-    products: { id?: string; name: string; imageUrl?: string; quantity: number; price: number; originalPrice?: number }[];
+    products: {
+      id?: string;
+      name: string;
+      imageUrl?: string;
+      quantity: number;
+      price: number;
+      originalPrice?: number;
+    }[];
   }[];
   redirectUrls: { confirmUrl: string; cancelUrl: string; appPackageName?: string; confirmUrlType?: string };
   options?: {

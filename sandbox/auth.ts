@@ -11,14 +11,26 @@ export interface Channel {
 }
 
 export async function expectedSignature(secret: string, path: string, payload: string, nonce: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(secret + path + payload + nonce));
   return btoa(String.fromCharCode(...new Uint8Array(mac)));
 }
 
 /** Constant-time: HMAC both sides under a throwaway key and compare the digests with verify. */
 async function sameString(a: string, b: string): Promise<boolean> {
-  const key = await crypto.subtle.importKey("raw", crypto.getRandomValues(new Uint8Array(32)), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    crypto.getRandomValues(new Uint8Array(32)),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
   const macA = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(a));
   return crypto.subtle.verify("HMAC", key, macA, new TextEncoder().encode(b));
 }

@@ -13,7 +13,12 @@ export async function controls(request: Request, url: URL): Promise<Response> {
   const method = request.method;
 
   if (path === "/faults" && method === "POST") {
-    const b = (await request.json().catch(() => null)) as { operation?: string; orderId?: string; times?: number; fault?: Fault } | null;
+    const b = (await request.json().catch(() => null)) as {
+      operation?: string;
+      orderId?: string;
+      times?: number;
+      fault?: Fault;
+    } | null;
     if (!b?.operation || !b.fault?.type) return json({ error: "operation and fault.type are required" }, 400);
     addFault(b.operation, b.fault, b.orderId, b.times ?? 1);
     return json({ queued: true });
@@ -31,7 +36,9 @@ export async function controls(request: Request, url: URL): Promise<Response> {
     return json({ transactionId: p.transactionId, orderId: p.orderId, confirmUrl: redirectTarget(p, approved) });
   }
   if (path === "/calls" && method === "GET") {
-    const key = url.searchParams.get("orderId") ?? (url.searchParams.get("regKey") ? `regKey:${url.searchParams.get("regKey")}` : "*");
+    const key =
+      url.searchParams.get("orderId") ??
+      (url.searchParams.get("regKey") ? `regKey:${url.searchParams.get("regKey")}` : "*");
     return json({ calls: state.calls.get(key) ?? {} });
   }
   if (path === "/ledger" && method === "GET") {
@@ -55,7 +62,12 @@ export async function controls(request: Request, url: URL): Promise<Response> {
     const deposits: Record<string, unknown> = {};
     for (const d of state.deposits.values()) {
       if (only && d.orderId !== only) continue;
-      deposits[d.orderId] = { transactionId: d.transactionId, amount: d.amount, fee: d.fee, referenceNo: d.referenceNo };
+      deposits[d.orderId] = {
+        transactionId: d.transactionId,
+        amount: d.amount,
+        fee: d.fee,
+        referenceNo: d.referenceNo,
+      };
     }
     return json({ payments, deposits });
   }
@@ -68,7 +80,9 @@ export async function controls(request: Request, url: URL): Promise<Response> {
   if (path === "/regkeys" && method === "GET") {
     const orderId = url.searchParams.get("orderId");
     const found = [...state.regKeys.values()].find((k) => k.orderId === orderId);
-    return found ? json({ regKey: found.regKey, status: found.status }) : json({ error: "no regKey for this orderId" }, 404);
+    return found
+      ? json({ regKey: found.regKey, status: found.status })
+      : json({ error: "no regKey for this orderId" }, 404);
   }
   if (path === "/reset" && method === "POST") {
     resetState();

@@ -7,15 +7,25 @@ const FEE = 50;
 
 export function deposit(ctx: OpContext): Response {
   const b = ctx.body;
-  if (typeof b.orderId !== "string" || b.orderId.length === 0 || b.orderId.length > 100) return envelope("2101", "Parameter error.");
-  if (typeof b.referenceNo !== "string" || !/^\d{11}$/.test(b.referenceNo)) return envelope("1101", "The LINE Pay number is wrong.");
-  if (b.phoneLast4 !== undefined && !/^\d{4}$/.test(String(b.phoneLast4))) return envelope("1136", "Additional authentication failed.");
+  if (typeof b.orderId !== "string" || b.orderId.length === 0 || b.orderId.length > 100)
+    return envelope("2101", "Parameter error.");
+  if (typeof b.referenceNo !== "string" || !/^\d{11}$/.test(b.referenceNo))
+    return envelope("1101", "The LINE Pay number is wrong.");
+  if (b.phoneLast4 !== undefined && !/^\d{4}$/.test(String(b.phoneLast4)))
+    return envelope("1136", "Additional authentication failed.");
   if (b.currency !== "JPY") return envelope("1178", "Unsupported currency.");
   if (typeof b.amount !== "number" || !Number.isInteger(b.amount)) return envelope("1124", "Amount error.");
   if (b.amount < 1) return envelope("1183", "Amount below the minimum.");
   if (b.amount > 1_000_000) return envelope("1184", "Amount above the maximum.");
   if (state.deposits.has(b.orderId)) return envelope("1172", "Existing same orderId.");
-  const record = { transactionId: newTransactionId(), orderId: b.orderId, referenceNo: b.referenceNo, amount: b.amount, fee: FEE, transactionDate: isoNow() };
+  const record = {
+    transactionId: newTransactionId(),
+    orderId: b.orderId,
+    referenceNo: b.referenceNo,
+    amount: b.amount,
+    fee: FEE,
+    transactionDate: isoNow(),
+  };
   state.deposits.set(b.orderId, record);
   return success({ transactionId: record.transactionId, transactionDate: record.transactionDate, fee: FEE });
 }

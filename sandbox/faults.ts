@@ -53,11 +53,17 @@ export function brokenResponse(): Response {
 }
 
 export function httpError(status: number): Response {
-  return new Response("<html><body><h1>Internal Server Error</h1></body></html>", { status, headers: { "Content-Type": "text/html" } });
+  return new Response("<html><body><h1>Internal Server Error</h1></body></html>", {
+    status,
+    headers: { "Content-Type": "text/html" },
+  });
 }
 
 export function malformed(): Response {
-  return new Response('{"returnCode":"0000","returnMessage":"Succ', { status: 200, headers: { "Content-Type": "application/json" } });
+  return new Response('{"returnCode":"0000","returnMessage":"Succ', {
+    status: 200,
+    headers: { "Content-Type": "application/json" },
+  });
 }
 
 /**

@@ -39,31 +39,152 @@ const provider = (ctx: OpContext) => (ctx.version === "v4" ? { paymentProvider: 
 const V = "/(v3|v4)/payments";
 
 const ROUTES: Route[] = [
-  { method: "POST", pattern: new RegExp(`^${V}/request$`), operation: "request", auth: "v3", orderId: fromBody, handle: (ctx) => request(ctx) },
-  { method: "POST", pattern: new RegExp(`^${V}/(\\d+)/confirm$`), operation: "confirm", auth: "v3", orderId: (_c, m) => byTx(m), handle: (ctx, m) => confirm(ctx, m[2]!) },
-  { method: "POST", pattern: new RegExp(`^${V}/authorizations/(\\d+)/capture$`), operation: "capture", auth: "v3", orderId: (_c, m) => byTx(m), handle: (ctx, m) => capturePayment(ctx, state.byTransaction.get(m[2]!), provider(ctx)) },
-  { method: "POST", pattern: new RegExp(`^${V}/authorizations/(\\d+)/void$`), operation: "void", auth: "v3", orderId: (_c, m) => byTx(m), handle: (_ctx, m) => voidPayment(state.byTransaction.get(m[2]!)) },
-  { method: "POST", pattern: new RegExp(`^${V}/(\\d+)/refund$`), operation: "refund", auth: "v3", orderId: (_c, m) => byTx(m), handle: (ctx, m) => refundPayment(ctx, state.byTransaction.get(m[2]!)) },
+  {
+    method: "POST",
+    pattern: new RegExp(`^${V}/request$`),
+    operation: "request",
+    auth: "v3",
+    orderId: fromBody,
+    handle: (ctx) => request(ctx),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^${V}/(\\d+)/confirm$`),
+    operation: "confirm",
+    auth: "v3",
+    orderId: (_c, m) => byTx(m),
+    handle: (ctx, m) => confirm(ctx, m[2]!),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^${V}/authorizations/(\\d+)/capture$`),
+    operation: "capture",
+    auth: "v3",
+    orderId: (_c, m) => byTx(m),
+    handle: (ctx, m) => capturePayment(ctx, state.byTransaction.get(m[2]!), provider(ctx)),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^${V}/authorizations/(\\d+)/void$`),
+    operation: "void",
+    auth: "v3",
+    orderId: (_c, m) => byTx(m),
+    handle: (_ctx, m) => voidPayment(state.byTransaction.get(m[2]!)),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^${V}/(\\d+)/refund$`),
+    operation: "refund",
+    auth: "v3",
+    orderId: (_c, m) => byTx(m),
+    handle: (ctx, m) => refundPayment(ctx, state.byTransaction.get(m[2]!)),
+  },
   {
     method: "GET",
     pattern: new RegExp(`^${V}$`),
     operation: "details",
     auth: "v3",
-    orderId: (ctx) => ctx.url.searchParams.get("orderId") ?? state.byTransaction.get(ctx.url.searchParams.get("transactionId") ?? "")?.orderId,
+    orderId: (ctx) =>
+      ctx.url.searchParams.get("orderId") ??
+      state.byTransaction.get(ctx.url.searchParams.get("transactionId") ?? "")?.orderId,
     handle: (ctx) => details(ctx),
   },
-  { method: "GET", pattern: new RegExp(`^${V}/requests/(\\d+)/check$`), operation: "check", auth: "v3", orderId: (_c, m) => byTx(m), handle: (ctx, m) => checkStatus(ctx, m[2]!) },
-  { method: "GET", pattern: new RegExp(`^${V}/preapprovedPay/([^/]+)/check$`), operation: "preapproved.check", auth: "v3", orderId: (_c, m) => byRegKey(m), handle: (_ctx, m) => checkRegKey(decodeURIComponent(m[2]!)) },
-  { method: "POST", pattern: new RegExp(`^${V}/preapprovedPay/([^/]+)/payment$`), operation: "preapproved.pay", auth: "v3", orderId: fromBody, handle: (ctx, m) => payPreapproved(ctx, decodeURIComponent(m[2]!)) },
-  { method: "POST", pattern: new RegExp(`^${V}/preapprovedPay/([^/]+)/expire$`), operation: "preapproved.expire", auth: "v3", orderId: (_c, m) => byRegKey(m), handle: (_ctx, m) => expireRegKey(decodeURIComponent(m[2]!)) },
-  { method: "POST", pattern: /^\/v2\/payments\/oneTimeKeys\/pay$/, operation: "pos.pay", auth: "v2", orderId: fromBody, handle: (ctx) => posPay(ctx) },
-  { method: "GET", pattern: /^\/v2\/payments\/orders\/([^/]+)\/check$/, operation: "pos.check", auth: "v2", orderId: (_c, m) => decodeURIComponent(m[1]!), handle: (_ctx, m) => posCheck(decodeURIComponent(m[1]!)) },
-  { method: "POST", pattern: /^\/v2\/payments\/orders\/([^/]+)\/void$/, operation: "pos.void", auth: "v2", orderId: (_c, m) => decodeURIComponent(m[1]!), handle: (_ctx, m) => posVoid(decodeURIComponent(m[1]!)) },
-  { method: "POST", pattern: /^\/v2\/payments\/orders\/([^/]+)\/capture$/, operation: "pos.capture", auth: "v2", orderId: (_c, m) => decodeURIComponent(m[1]!), handle: (ctx, m) => posCapture(ctx, decodeURIComponent(m[1]!)) },
-  { method: "POST", pattern: /^\/v2\/payments\/orders\/([^/]+)\/refund$/, operation: "pos.refund", auth: "v2", orderId: (_c, m) => decodeURIComponent(m[1]!), handle: (ctx, m) => posRefund(ctx, decodeURIComponent(m[1]!)) },
-  { method: "GET", pattern: /^\/v2\/payments\/authorizations$/, operation: "pos.authorizations", auth: "v2", orderId: (ctx) => ctx.url.searchParams.get("orderId") ?? undefined, handle: (ctx) => posAuthorizations(ctx) },
-  { method: "GET", pattern: /^\/v2\/payments$/, operation: "pos.details", auth: "v2", orderId: (ctx) => ctx.url.searchParams.get("orderId") ?? undefined, handle: (ctx) => posDetails(ctx) },
-  { method: "POST", pattern: /^\/v1\/partner-deposits$/, operation: "deposit", auth: "v3", orderId: fromBody, handle: (ctx) => deposit(ctx) },
+  {
+    method: "GET",
+    pattern: new RegExp(`^${V}/requests/(\\d+)/check$`),
+    operation: "check",
+    auth: "v3",
+    orderId: (_c, m) => byTx(m),
+    handle: (ctx, m) => checkStatus(ctx, m[2]!),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^${V}/preapprovedPay/([^/]+)/check$`),
+    operation: "preapproved.check",
+    auth: "v3",
+    orderId: (_c, m) => byRegKey(m),
+    handle: (_ctx, m) => checkRegKey(decodeURIComponent(m[2]!)),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^${V}/preapprovedPay/([^/]+)/payment$`),
+    operation: "preapproved.pay",
+    auth: "v3",
+    orderId: fromBody,
+    handle: (ctx, m) => payPreapproved(ctx, decodeURIComponent(m[2]!)),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^${V}/preapprovedPay/([^/]+)/expire$`),
+    operation: "preapproved.expire",
+    auth: "v3",
+    orderId: (_c, m) => byRegKey(m),
+    handle: (_ctx, m) => expireRegKey(decodeURIComponent(m[2]!)),
+  },
+  {
+    method: "POST",
+    pattern: /^\/v2\/payments\/oneTimeKeys\/pay$/,
+    operation: "pos.pay",
+    auth: "v2",
+    orderId: fromBody,
+    handle: (ctx) => posPay(ctx),
+  },
+  {
+    method: "GET",
+    pattern: /^\/v2\/payments\/orders\/([^/]+)\/check$/,
+    operation: "pos.check",
+    auth: "v2",
+    orderId: (_c, m) => decodeURIComponent(m[1]!),
+    handle: (_ctx, m) => posCheck(decodeURIComponent(m[1]!)),
+  },
+  {
+    method: "POST",
+    pattern: /^\/v2\/payments\/orders\/([^/]+)\/void$/,
+    operation: "pos.void",
+    auth: "v2",
+    orderId: (_c, m) => decodeURIComponent(m[1]!),
+    handle: (_ctx, m) => posVoid(decodeURIComponent(m[1]!)),
+  },
+  {
+    method: "POST",
+    pattern: /^\/v2\/payments\/orders\/([^/]+)\/capture$/,
+    operation: "pos.capture",
+    auth: "v2",
+    orderId: (_c, m) => decodeURIComponent(m[1]!),
+    handle: (ctx, m) => posCapture(ctx, decodeURIComponent(m[1]!)),
+  },
+  {
+    method: "POST",
+    pattern: /^\/v2\/payments\/orders\/([^/]+)\/refund$/,
+    operation: "pos.refund",
+    auth: "v2",
+    orderId: (_c, m) => decodeURIComponent(m[1]!),
+    handle: (ctx, m) => posRefund(ctx, decodeURIComponent(m[1]!)),
+  },
+  {
+    method: "GET",
+    pattern: /^\/v2\/payments\/authorizations$/,
+    operation: "pos.authorizations",
+    auth: "v2",
+    orderId: (ctx) => ctx.url.searchParams.get("orderId") ?? undefined,
+    handle: (ctx) => posAuthorizations(ctx),
+  },
+  {
+    method: "GET",
+    pattern: /^\/v2\/payments$/,
+    operation: "pos.details",
+    auth: "v2",
+    orderId: (ctx) => ctx.url.searchParams.get("orderId") ?? undefined,
+    handle: (ctx) => posDetails(ctx),
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/partner-deposits$/,
+    operation: "deposit",
+    auth: "v3",
+    orderId: fromBody,
+    handle: (ctx) => deposit(ctx),
+  },
 ];
 
 async function linePay(request: Request, url: URL, channel: Channel, route: Route, match: Match): Promise<Response> {
@@ -78,7 +199,13 @@ async function linePay(request: Request, url: URL, channel: Channel, route: Rout
       badJson = true;
     }
   }
-  const ctx: OpContext = { request, url, body, version: url.pathname.startsWith("/v4/") ? "v4" : "v3", now: Date.now() };
+  const ctx: OpContext = {
+    request,
+    url,
+    body,
+    version: url.pathname.startsWith("/v4/") ? "v4" : "v3",
+    now: Date.now(),
+  };
   const orderId = route.orderId(ctx, match);
   const regKey = route.operation.startsWith("preapproved.") ? decodeURIComponent(match[2] ?? "") : undefined;
   countCall(route.operation, [orderId, regKey ? `regKey:${regKey}` : undefined]);
@@ -106,7 +233,16 @@ export default {
       return Response.json({
         name: "LINE Pay sandbox (emulator)",
         api: ["/v3|v4/payments/...", "/v2/payments/...", "/v1/partner-deposits"],
-        controls: ["POST /__sandbox/faults", "DELETE /__sandbox/faults", "POST /__sandbox/reservations/{transactionId}/approve|cancel", "GET /__sandbox/calls", "GET /__sandbox/ledger", "POST /__sandbox/one-time-keys", "GET /__sandbox/regkeys?orderId=", "POST /__sandbox/reset"],
+        controls: [
+          "POST /__sandbox/faults",
+          "DELETE /__sandbox/faults",
+          "POST /__sandbox/reservations/{transactionId}/approve|cancel",
+          "GET /__sandbox/calls",
+          "GET /__sandbox/ledger",
+          "POST /__sandbox/one-time-keys",
+          "GET /__sandbox/regkeys?orderId=",
+          "POST /__sandbox/reset",
+        ],
       });
     }
     const channel = { id: env.LINEPAY_CHANNEL_ID, secret: env.LINEPAY_CHANNEL_SECRET };

@@ -11,7 +11,10 @@ export function linePayJson(value: unknown): string {
 export function envelope(returnCode: string, returnMessage: string, info?: unknown): Response {
   const body: Record<string, unknown> = { returnCode, returnMessage };
   if (info !== undefined) body.info = info;
-  return new Response(linePayJson(body), { status: 200, headers: { "Content-Type": "application/json;charset=UTF-8" } });
+  return new Response(linePayJson(body), {
+    status: 200,
+    headers: { "Content-Type": "application/json;charset=UTF-8" },
+  });
 }
 
 export const success = (info?: unknown) => envelope("0000", "Success.", info);

@@ -6,10 +6,15 @@ import { detailOf, newTransactionId, payInfo, refunded, state, type Payment } fr
 
 export function posPay(ctx: OpContext): Response {
   const b = ctx.body;
-  if (typeof b.orderId !== "string" || typeof b.amount !== "number" || typeof b.productName !== "string") return envelope("2101", "Parameter error.");
+  if (typeof b.orderId !== "string" || typeof b.amount !== "number" || typeof b.productName !== "string")
+    return envelope("2101", "Parameter error.");
   const key = String(b.oneTimeKey ?? "");
   const minted = state.oneTimeKeys.get(key);
-  if (!/^(\d{12}|\d{18}|\d{19})$/.test(key) || state.usedOneTimeKeys.has(key) || (minted && minted.expiresAt < ctx.now)) {
+  if (
+    !/^(\d{12}|\d{18}|\d{19})$/.test(key) ||
+    state.usedOneTimeKeys.has(key) ||
+    (minted && minted.expiresAt < ctx.now)
+  ) {
     state.posFailures.add(b.orderId);
     return envelope("1133", "The oneTimeKey is invalid or expired.");
   }
@@ -39,7 +44,12 @@ export function posPay(ctx: OpContext): Response {
   p.captured = capture ? p.charged : 0;
   state.byTransaction.set(p.transactionId, p);
   state.byOrder.set(p.orderId, p);
-  const info: Record<string, unknown> = { transactionId: p.transactionId, orderId: p.orderId, transactionDate: p.transactionDate, payInfo: payInfo(p) };
+  const info: Record<string, unknown> = {
+    transactionId: p.transactionId,
+    orderId: p.orderId,
+    transactionDate: p.transactionDate,
+    payInfo: payInfo(p),
+  };
   if (!capture) info.authorizationExpireDate = new Date(ctx.now + 7 * 86_400_000).toISOString();
   return success(info);
 }
@@ -51,7 +61,10 @@ const posPayment = (orderId: string): Payment | undefined => {
 
 export function posCheck(orderId: string): Response {
   const p = posPayment(orderId);
-  if (!p) return state.posFailures.has(orderId) ? success({ status: "FAIL" }) : envelope("1150", "Transaction record not found.");
+  if (!p)
+    return state.posFailures.has(orderId)
+      ? success({ status: "FAIL" })
+      : envelope("1150", "Transaction record not found.");
   const fullyRefunded = p.payStatus === "CAPTURE" && p.captured > 0 && refunded(p) >= p.captured;
   return success({ status: fullyRefunded ? "REFUND" : "COMPLETE" });
 }
@@ -65,7 +78,16 @@ export function posAuthorizations(ctx: OpContext): Response {
   if (!orderId) return envelope("2101", "orderId is required.");
   const p = posPayment(orderId);
   if (!p || p.capture) return success([]);
-  return success([{ transactionId: p.transactionId, orderId: p.orderId, transactionDate: p.transactionDate, payStatus: p.payStatus === "CAPTURE" ? "CAPTURE" : p.payStatus, payInfo: payInfo(p), currency: p.currency }]);
+  return success([
+    {
+      transactionId: p.transactionId,
+      orderId: p.orderId,
+      transactionDate: p.transactionDate,
+      payStatus: p.payStatus === "CAPTURE" ? "CAPTURE" : p.payStatus,
+      payInfo: payInfo(p),
+      currency: p.currency,
+    },
+  ]);
 }
 
 export function posDetails(ctx: OpContext): Response {

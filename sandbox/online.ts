@@ -4,7 +4,17 @@
  */
 import { envelope, success } from "./json";
 import { RESERVATION_WINDOW_MS, SUPPORTED_CURRENCIES, integerCurrency, isoNow, type OpContext } from "./context";
-import { detailOf, newRegKey, newTransactionId, payInfo, randomDigits, refunded, round2, state, type Payment } from "./store";
+import {
+  detailOf,
+  newRegKey,
+  newTransactionId,
+  payInfo,
+  randomDigits,
+  refunded,
+  round2,
+  state,
+  type Payment,
+} from "./store";
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -17,11 +27,21 @@ function expired(p: Payment, now: number): boolean {
 
 export function request(ctx: OpContext): Response {
   const b = ctx.body as Body;
-  if (typeof b.orderId !== "string" || typeof b.amount !== "number" || !Array.isArray(b.packages) || !b.redirectUrls?.confirmUrl) return envelope("2101", "Parameter error.");
+  if (
+    typeof b.orderId !== "string" ||
+    typeof b.amount !== "number" ||
+    !Array.isArray(b.packages) ||
+    !b.redirectUrls?.confirmUrl
+  )
+    return envelope("2101", "Parameter error.");
   if (!SUPPORTED_CURRENCIES.includes(b.currency)) return envelope("1178", "Unsupported currency.");
   if (b.amount <= 0) return envelope("1183", "Amount must be greater than 0.");
   const packages = b.packages.reduce((s: number, p: Body) => s + cents(p.amount), 0);
-  const productsFit = b.packages.every((p: Body) => Array.isArray(p.products) && p.products.reduce((s: number, x: Body) => s + cents(x.price) * x.quantity, 0) === cents(p.amount));
+  const productsFit = b.packages.every(
+    (p: Body) =>
+      Array.isArray(p.products) &&
+      p.products.reduce((s: number, x: Body) => s + cents(x.price) * x.quantity, 0) === cents(p.amount),
+  );
   if (packages !== cents(b.amount) || !productsFit) return envelope("2101", "Parameter error: amounts do not add up.");
   if (state.byOrder.has(b.orderId)) return envelope("1172", "Existing same orderId.");
   const payment: Payment = {
@@ -73,14 +93,21 @@ export function confirm(ctx: OpContext, transactionId: string): Response {
   if (!p || p.kind !== "online") return envelope("1150", "Transaction record not found.");
   if (p.reservation === "COMPLETED") return envelope("1172", "Existing same orderId.");
   if (expired(p, ctx.now) || p.reservation === "CANCELLED") return envelope("1180", "The payment time has expired.");
-  if (p.reservation !== "AUTHENTICATED") return envelope("1179", "The transaction is not in a state that can be confirmed.");
-  if (ctx.body.amount !== p.amount || ctx.body.currency !== p.currency) return envelope("1153", "The requested amount differs.");
+  if (p.reservation !== "AUTHENTICATED")
+    return envelope("1179", "The transaction is not in a state that can be confirmed.");
+  if (ctx.body.amount !== p.amount || ctx.body.currency !== p.currency)
+    return envelope("1153", "The requested amount differs.");
   p.reservation = "COMPLETED";
   p.charged = ctx.payAmount ?? p.amount;
   p.payStatus = p.capture ? "CAPTURE" : "AUTHORIZATION";
   p.captured = p.capture ? p.charged : 0;
   p.transactionDate = isoNow();
-  const info: Record<string, unknown> = { orderId: p.orderId, transactionId: p.transactionId, payInfo: payInfo(p), ...provider(ctx) };
+  const info: Record<string, unknown> = {
+    orderId: p.orderId,
+    transactionId: p.transactionId,
+    payInfo: payInfo(p),
+    ...provider(ctx),
+  };
   if (!p.capture) info.authorizationExpireDate = new Date(ctx.now + 7 * 86_400_000).toISOString();
   if (p.payType === "PREAPPROVED") {
     p.regKey = newRegKey();

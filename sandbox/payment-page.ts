@@ -37,13 +37,20 @@ body{font-family:system-ui,sans-serif;background:#f2f3f5;margin:0;display:flex;m
 .muted{color:#666;font-size:.9rem}button{font-size:1rem;border:0;border-radius:10px;padding:14px;width:100%;margin-top:12px;cursor:pointer}
 #approve{background:#06c755;color:#fff}#cancel{background:#eee;color:#333}.tag{display:inline-block;background:#fff3cd;border-radius:6px;padding:2px 8px;font-size:.8rem}
 </style></head><body><main class="card">${content}</main></body></html>`;
-  return new Response(html, { status, headers: { "Content-Type": "text/html;charset=utf-8", "Cache-Control": "no-store" } });
+  return new Response(html, {
+    status,
+    headers: { "Content-Type": "text/html;charset=utf-8", "Cache-Control": "no-store" },
+  });
 }
 
 export function paymentPage(transactionId: string): Response {
   const p = state.byTransaction.get(transactionId);
   if (!p || p.kind !== "online") return page("Not found", "<h1>Payment not found</h1>", 404);
-  if (p.reservation !== "WAITING") return page("Payment", `<p class="brand">LINE Pay</p><h1>This payment is ${escape(String(p.reservation).toLowerCase())}</h1>`);
+  if (p.reservation !== "WAITING")
+    return page(
+      "Payment",
+      `<p class="brand">LINE Pay</p><h1>This payment is ${escape(String(p.reservation).toLowerCase())}</h1>`,
+    );
   return page(
     "LINE Pay",
     `<p class="brand">LINE Pay <span class="tag">sandbox</span></p>
@@ -62,6 +69,7 @@ export async function paymentDecision(request: Request, transactionId: string): 
   const form = await request.formData().catch(() => undefined);
   const approved = form?.get("action") === "approve";
   const done = approved ? approve(p) : cancel(p);
-  if (!done) return page("Payment", `<h1>This payment can no longer be ${approved ? "approved" : "cancelled"}</h1>`, 409);
+  if (!done)
+    return page("Payment", `<h1>This payment can no longer be ${approved ? "approved" : "cancelled"}</h1>`, 409);
   return new Response(null, { status: 303, headers: { Location: redirectTarget(p, approved) } });
 }

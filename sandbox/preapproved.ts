@@ -15,7 +15,8 @@ export async function payPreapproved(ctx: OpContext, regKey: string): Promise<Re
   if (key.status !== "ACTIVE") return envelope("1193", "regKey expired.");
   if (key.busy) return envelope("1197", "A payment with this regKey is already being processed.");
   const b = ctx.body;
-  if (typeof b.orderId !== "string" || typeof b.amount !== "number" || typeof b.productName !== "string") return envelope("2101", "Parameter error.");
+  if (typeof b.orderId !== "string" || typeof b.amount !== "number" || typeof b.productName !== "string")
+    return envelope("2101", "Parameter error.");
   if (!SUPPORTED_CURRENCIES.includes(String(b.currency))) return envelope("1178", "Unsupported currency.");
   if (b.amount <= 0) return envelope("1183", "Amount must be greater than 0.");
   if (state.byOrder.has(b.orderId)) return envelope("1172", "Existing same orderId.");
@@ -43,7 +44,11 @@ export async function payPreapproved(ctx: OpContext, regKey: string): Promise<Re
     p.captured = capture ? p.charged : 0;
     state.byTransaction.set(p.transactionId, p);
     state.byOrder.set(p.orderId, p);
-    const info: Record<string, unknown> = { transactionId: p.transactionId, transactionDate: p.transactionDate, payInfo: payInfo(p) };
+    const info: Record<string, unknown> = {
+      transactionId: p.transactionId,
+      transactionDate: p.transactionDate,
+      payInfo: payInfo(p),
+    };
     if (!capture) info.authorizationExpireDate = new Date(ctx.now + 7 * 86_400_000).toISOString();
     if (ctx.version === "v4") info.paymentProvider = "TSP";
     return success(info);

@@ -127,7 +127,12 @@ export function detailOf(p: Payment, paymentProvider?: string): Record<string, u
     payInfo: payInfo(p),
   };
   if (p.refunds.length) {
-    d.refundList = p.refunds.map((r) => ({ refundTransactionId: r.refundTransactionId, transactionType: "PAYMENT_REFUND", refundAmount: -r.amount, refundTransactionDate: r.date }));
+    d.refundList = p.refunds.map((r) => ({
+      refundTransactionId: r.refundTransactionId,
+      transactionType: "PAYMENT_REFUND",
+      refundAmount: -r.amount,
+      refundTransactionDate: r.date,
+    }));
   }
   if (paymentProvider) d.paymentProvider = paymentProvider;
   return d;

@@ -27,7 +27,10 @@ function hasPrecision(amount: number, currency: string): boolean {
 async function look(order: OrderRecord, ctx: FlowContext, op: string): Promise<PaymentSnapshot | null | StepResult> {
   const seen = await paymentApi(order, ctx.linePay).lookup(order);
   if (seen.kind === "success") return seen.info;
-  return { kind: "unknown", events: [seen.kind === "lost" ? uncertainEvent(`${op}.check`, seen) : refusedEvent(`${op}.check`, seen)] };
+  return {
+    kind: "unknown",
+    events: [seen.kind === "lost" ? uncertainEvent(`${op}.check`, seen) : refusedEvent(`${op}.check`, seen)],
+  };
 }
 
 const isStep = (v: unknown): v is StepResult => typeof v === "object" && v !== null && "kind" in v && "events" in v;
@@ -35,8 +38,18 @@ const isStep = (v: unknown): v is StepResult => typeof v === "object" && v !== n
 function fromSnapshot(order: OrderRecord, snapshot: PaymentSnapshot, op: string, detail: string): StepResult {
   const paid = order.data.capturedAmount || order.amount;
   const state = stateOf(snapshot, paid);
-  const settled: OrderRecord = { ...order, state, refundedAmount: snapshot.refundedTotal, ...(snapshot.payInfo ? { payInfo: snapshot.payInfo } : {}) };
-  return { kind: "settled", order: settled, answer: ok(settled), events: [{ operation: op, outcome: "settled", detail }] };
+  const settled: OrderRecord = {
+    ...order,
+    state,
+    refundedAmount: snapshot.refundedTotal,
+    ...(snapshot.payInfo ? { payInfo: snapshot.payInfo } : {}),
+  };
+  return {
+    kind: "settled",
+    order: settled,
+    answer: ok(settled),
+    events: [{ operation: op, outcome: "settled", detail }],
+  };
 }
 
 export const captureSpec: OperationSpec<CaptureCommand> = {
@@ -47,8 +60,10 @@ export const captureSpec: OperationSpec<CaptureCommand> = {
   precheck(order, command) {
     if (!order) return;
     const errors = [];
-    if (command.body.currency !== order.currency) errors.push({ path: "currency", message: `must be ${order.currency}` });
-    if (command.body.amount > order.amount) errors.push({ path: "amount", message: `must not exceed the authorized ${order.amount}` });
+    if (command.body.currency !== order.currency)
+      errors.push({ path: "currency", message: `must be ${order.currency}` });
+    if (command.body.amount > order.amount)
+      errors.push({ path: "amount", message: `must not exceed the authorized ${order.amount}` });
     if (errors.length) throw new GatewayError("invalid_request", "capture does not fit the authorization", { errors });
   },
   begin: (order) => order!,
@@ -61,11 +76,19 @@ export const captureSpec: OperationSpec<CaptureCommand> = {
         ...(outcome.info.payInfo ? { payInfo: outcome.info.payInfo } : {}),
         data: { ...order.data, capturedAmount: command.body.amount },
       };
-      return { kind: "settled", order: captured, answer: ok(captured), events: [{ operation: "capture", outcome: "captured" }] };
+      return {
+        kind: "settled",
+        order: captured,
+        answer: ok(captured),
+        events: [{ operation: "capture", outcome: "captured" }],
+      };
     }
     if (isUncertain(outcome) || outcome.category === "duplicate" || outcome.category === "declined") {
       // A declined capture makes LINE Pay cancel the authorization (LINEPAY.md): its record decides.
-      return { kind: "unknown", events: [outcome.kind === "lost" ? uncertainEvent("capture", outcome) : refusedEvent("capture", outcome)] };
+      return {
+        kind: "unknown",
+        events: [outcome.kind === "lost" ? uncertainEvent("capture", outcome) : refusedEvent("capture", outcome)],
+      };
     }
     return { kind: "not_applied", answer: refusalAnswer(order, outcome), events: [refusedEvent("capture", outcome)] };
   },
@@ -73,11 +96,25 @@ export const captureSpec: OperationSpec<CaptureCommand> = {
     const seen = await look(order, ctx, "capture");
     if (isStep(seen)) return seen;
     if (!seen || seen.status === "AUTHORIZATION") {
-      return { kind: "not_applied", answer: notProcessedAnswer(order, "LINE Pay did not capture; capture again"), events: [{ operation: "capture", outcome: "not_processed" }] };
+      return {
+        kind: "not_applied",
+        answer: notProcessedAnswer(order, "LINE Pay did not capture; capture again"),
+        events: [{ operation: "capture", outcome: "not_processed" }],
+      };
     }
-    const result = fromSnapshot({ ...order, data: { ...order.data, capturedAmount: command.body.amount } }, seen, "capture", `payment details show ${seen.status}`);
+    const result = fromSnapshot(
+      { ...order, data: { ...order.data, capturedAmount: command.body.amount } },
+      seen,
+      "capture",
+      `payment details show ${seen.status}`,
+    );
     if (result.kind === "settled" && result.order.state !== "CAPTURED") {
-      result.answer = refusalAnswer(order, { kind: "refused", category: "declined", returnCode: "AUTH_CANCELLED", returnMessage: `the authorization is ${seen.status}` });
+      result.answer = refusalAnswer(order, {
+        kind: "refused",
+        category: "declined",
+        returnCode: "AUTH_CANCELLED",
+        returnMessage: `the authorization is ${seen.status}`,
+      });
     }
     return result;
   },
@@ -97,7 +134,10 @@ export const voidSpec: OperationSpec<VoidCommand> = {
       return { kind: "settled", order: voided, answer: ok(voided), events: [{ operation: "void", outcome: "voided" }] };
     }
     if (isUncertain(outcome) || outcome.category === "duplicate" || outcome.returnCode === "1165") {
-      return { kind: "unknown", events: [outcome.kind === "lost" ? uncertainEvent("void", outcome) : refusedEvent("void", outcome)] };
+      return {
+        kind: "unknown",
+        events: [outcome.kind === "lost" ? uncertainEvent("void", outcome) : refusedEvent("void", outcome)],
+      };
     }
     return { kind: "not_applied", answer: refusalAnswer(order, outcome), events: [refusedEvent("void", outcome)] };
   },
@@ -105,11 +145,20 @@ export const voidSpec: OperationSpec<VoidCommand> = {
     const seen = await look(order, ctx, "void");
     if (isStep(seen)) return seen;
     if (!seen || seen.status === "AUTHORIZATION") {
-      return { kind: "not_applied", answer: notProcessedAnswer(order, "LINE Pay did not void; void again"), events: [{ operation: "void", outcome: "not_processed" }] };
+      return {
+        kind: "not_applied",
+        answer: notProcessedAnswer(order, "LINE Pay did not void; void again"),
+        events: [{ operation: "void", outcome: "not_processed" }],
+      };
     }
     const result = fromSnapshot(order, seen, "void", `payment details show ${seen.status}`);
     if (result.kind === "settled" && result.order.state !== "VOIDED") {
-      result.answer = refusalAnswer(order, { kind: "refused", category: "refused", returnCode: "1165", returnMessage: `the payment is ${seen.status}, not voidable` });
+      result.answer = refusalAnswer(order, {
+        kind: "refused",
+        category: "refused",
+        returnCode: "1165",
+        returnMessage: `the payment is ${seen.status}, not voidable`,
+      });
     }
     return result;
   },
@@ -134,7 +183,12 @@ function refunded(order: OrderRecord, total: number, detail: string): StepResult
     state: sameMoney(total, paid) ? "REFUNDED" : "PARTIALLY_REFUNDED",
     data: { ...order.data, refundInFlight: undefined },
   };
-  return { kind: "settled", order: settled, answer: ok(settled), events: [{ operation: "refund", outcome: "refunded", detail }] };
+  return {
+    kind: "settled",
+    order: settled,
+    answer: ok(settled),
+    events: [{ operation: "refund", outcome: "refunded", detail }],
+  };
 }
 
 export const refundSpec: OperationSpec<RefundCommand> = {
@@ -145,22 +199,38 @@ export const refundSpec: OperationSpec<RefundCommand> = {
   precheck(order, command) {
     if (!order || command.refundAmount === undefined) return;
     const errors = [];
-    if (!hasPrecision(command.refundAmount, order.currency)) errors.push({ path: "refundAmount", message: `too many decimals for ${order.currency}` });
-    if (command.refundAmount > remaining(order)) errors.push({ path: "refundAmount", message: `must not exceed the ${remaining(order)} ${order.currency} still refundable` });
+    if (!hasPrecision(command.refundAmount, order.currency))
+      errors.push({ path: "refundAmount", message: `too many decimals for ${order.currency}` });
+    if (command.refundAmount > remaining(order))
+      errors.push({
+        path: "refundAmount",
+        message: `must not exceed the ${remaining(order)} ${order.currency} still refundable`,
+      });
     if (errors.length) throw new GatewayError("invalid_request", "refund does not fit the payment", { errors });
   },
   begin(order, command) {
-    const inFlight: RefundInFlight = { key: command.idempotencyKey, amount: command.refundAmount ?? remaining(order!), refundedBefore: order!.refundedAmount };
+    const inFlight: RefundInFlight = {
+      key: command.idempotencyKey,
+      amount: command.refundAmount ?? remaining(order!),
+      refundedBefore: order!.refundedAmount,
+    };
     return { ...order!, data: { ...order!.data, refundInFlight: inFlight } };
   },
   async perform(order, command, ctx) {
     const inFlight = order.data.refundInFlight as RefundInFlight;
     const outcome = await paymentApi(order, ctx.linePay).refund(order, command.refundAmount);
     if (outcome.kind === "success") {
-      return refunded(order, addMoney(inFlight.refundedBefore, inFlight.amount), `${inFlight.amount} ${order.currency} refunded (refundTransactionId ${outcome.info.refundTransactionId ?? "n/a"})`);
+      return refunded(
+        order,
+        addMoney(inFlight.refundedBefore, inFlight.amount),
+        `${inFlight.amount} ${order.currency} refunded (refundTransactionId ${outcome.info.refundTransactionId ?? "n/a"})`,
+      );
     }
     if (isUncertain(outcome) || outcome.category === "duplicate") {
-      return { kind: "unknown", events: [outcome.kind === "lost" ? uncertainEvent("refund", outcome) : refusedEvent("refund", outcome)] };
+      return {
+        kind: "unknown",
+        events: [outcome.kind === "lost" ? uncertainEvent("refund", outcome) : refusedEvent("refund", outcome)],
+      };
     }
     return { kind: "not_applied", answer: refusalAnswer(order, outcome), events: [refusedEvent("refund", outcome)] };
   },
@@ -168,13 +238,22 @@ export const refundSpec: OperationSpec<RefundCommand> = {
     const inFlight = order.data.refundInFlight as RefundInFlight | undefined;
     const seen = await look(order, ctx, "refund");
     if (isStep(seen)) return seen;
-    if (!seen || !inFlight) return { kind: "unknown", events: [{ operation: "refund.check", outcome: "payment_not_found" }] };
+    if (!seen || !inFlight)
+      return { kind: "unknown", events: [{ operation: "refund.check", outcome: "payment_not_found" }] };
     if (sameMoney(seen.refundedTotal, inFlight.refundedBefore)) {
       const back: OrderRecord = { ...order, data: { ...order.data, refundInFlight: undefined } };
-      return { kind: "not_applied", answer: notProcessedAnswer(back, "LINE Pay did not refund; refund again"), events: [{ operation: "refund", outcome: "not_processed" }] };
+      return {
+        kind: "not_applied",
+        answer: notProcessedAnswer(back, "LINE Pay did not refund; refund again"),
+        events: [{ operation: "refund", outcome: "not_processed" }],
+      };
     }
     // LINE Pay's refund list is the truth, whatever we expected.
-    return refunded(order, seen.refundedTotal, `payment details show ${seen.refundedTotal} ${order.currency} refunded in all`);
+    return refunded(
+      order,
+      seen.refundedTotal,
+      `payment details show ${seen.refundedTotal} ${order.currency} refunded in all`,
+    );
   },
   recovery: DEFAULT_RECOVERY,
 };

@@ -36,8 +36,16 @@ export async function checkPaidAmount(
   if (payInfo && sameMoney(paid, requested)) return ok;
   const action = order.state === "AUTHORIZED" ? "void" : "refund";
   const reason = `LINE Pay's payInfo adds up to ${paid} ${order.currency}, not the requested ${requested}`;
-  const events: NewEvent[] = [...ok.events, { operation, outcome: "amount_mismatch", detail: `${reason}; ${action} sent` }];
-  const result = await compensate({ ...order, data: { ...order.data, compensation: { action, reason } } }, action, reason, ctx);
+  const events: NewEvent[] = [
+    ...ok.events,
+    { operation, outcome: "amount_mismatch", detail: `${reason}; ${action} sent` },
+  ];
+  const result = await compensate(
+    { ...order, data: { ...order.data, compensation: { action, reason } } },
+    action,
+    reason,
+    ctx,
+  );
   if (result.kind === "settled") return { ...result, events: [...events, ...result.events] };
   // Not given back yet: keep the true state, answer the mismatch, and let `compensate` retry.
   return {
@@ -53,15 +61,28 @@ function mismatchAnswer(order: OrderRecord, detail: string) {
   return problem(new GatewayError("amount_mismatch", detail, idExtras(order)));
 }
 
-async function compensate(order: OrderRecord, action: "refund" | "void", reason: string, ctx: FlowContext): Promise<StepResult> {
+async function compensate(
+  order: OrderRecord,
+  action: "refund" | "void",
+  reason: string,
+  ctx: FlowContext,
+): Promise<StepResult> {
   const api = paymentApi(order, ctx.linePay);
   const outcome = action === "void" ? await api.void(order) : await api.refund(order);
   const done = (state: OrderRecord["state"], refunded: number): Settled => {
-    const settledOrder: OrderRecord = { ...order, state, refundedAmount: refunded, data: { ...order.data, compensation: undefined } };
+    const settledOrder: OrderRecord = {
+      ...order,
+      state,
+      refundedAmount: refunded,
+      data: { ...order.data, compensation: undefined },
+    };
     return {
       kind: "settled",
       order: settledOrder,
-      answer: mismatchAnswer(order, `${reason}; the gateway ${action === "void" ? "voided the authorization" : "refunded the payment"}.`),
+      answer: mismatchAnswer(
+        order,
+        `${reason}; the gateway ${action === "void" ? "voided the authorization" : "refunded the payment"}.`,
+      ),
       events: [{ operation: "compensate", outcome: action === "void" ? "voided" : "refunded", detail: reason }],
     };
   };
@@ -72,13 +93,28 @@ async function compensate(order: OrderRecord, action: "refund" | "void", reason:
     const seen = await api.lookup(order);
     if (seen.kind === "success" && seen.info) {
       if (seen.info.status === "VOIDED_AUTHORIZATION") return done("VOIDED", 0);
-      if (seen.info.status === "CAPTURE" && seen.info.refundedTotal > 0 && sameMoney(seen.info.refundedTotal, paid)) return done("REFUNDED", paid);
+      if (seen.info.status === "CAPTURE" && seen.info.refundedTotal > 0 && sameMoney(seen.info.refundedTotal, paid))
+        return done("REFUNDED", paid);
     }
-    return { kind: "unknown", events: [isUncertain(outcome) ? uncertainEvent("compensate", outcome) : { operation: "compensate", outcome: "refused", returnCode: outcome.returnCode }] };
+    return {
+      kind: "unknown",
+      events: [
+        isUncertain(outcome)
+          ? uncertainEvent("compensate", outcome)
+          : { operation: "compensate", outcome: "refused", returnCode: outcome.returnCode },
+      ],
+    };
   }
   return {
     kind: "unknown",
-    events: [{ operation: "compensate", outcome: "refused", returnCode: outcome.returnCode, detail: `ALERT: LINE Pay refused the ${action}: ${outcome.returnMessage}` }],
+    events: [
+      {
+        operation: "compensate",
+        outcome: "refused",
+        returnCode: outcome.returnCode,
+        detail: `ALERT: LINE Pay refused the ${action}: ${outcome.returnMessage}`,
+      },
+    ],
   };
 }
 

@@ -22,7 +22,9 @@ export async function afterConfirm(
   if (order.data.payType !== "PREAPPROVED") return { order, events: [] };
   const keyring = ctx.config.regKeyKeys;
   if (!info.regKey || !keyring) {
-    const detail = info.regKey ? "REGKEY_KEYS is not configured: the regKey was not kept" : "LINE Pay's answer had no regKey (a lost confirm answer takes it along)";
+    const detail = info.regKey
+      ? "REGKEY_KEYS is not configured: the regKey was not kept"
+      : "LINE Pay's answer had no regKey (a lost confirm answer takes it along)";
     logEvent({ event: "regkey.not_stored", level: "alert" });
     return { order, events: [{ operation: "confirm", outcome: "regkey_not_stored", detail: `ALERT: ${detail}` }] };
   }
@@ -33,7 +35,13 @@ export async function afterConfirm(
   const sealedToken = await seal(keyring, answerTid(order), { token });
   return {
     order: { ...order, data: { ...order.data, regKeyTid: tid, regKeyTokenSealed: sealedToken } },
-    events: [{ operation: "confirm", outcome: "regkey_stored", detail: "regKey sealed in the vault; the caller holds a token" }],
+    events: [
+      {
+        operation: "confirm",
+        outcome: "regkey_stored",
+        detail: "regKey sealed in the vault; the caller holds a token",
+      },
+    ],
     regKeyToken: token,
   };
 }
@@ -47,7 +55,11 @@ export function withoutToken(answer: GatewayAnswer): GatewayAnswer {
 }
 
 /** A replayed confirm answer shows the same token again, unsealed from the order. */
-export async function withToken(answer: GatewayAnswer, order: OrderRecord | undefined, ctx: FlowContext): Promise<GatewayAnswer> {
+export async function withToken(
+  answer: GatewayAnswer,
+  order: OrderRecord | undefined,
+  ctx: FlowContext,
+): Promise<GatewayAnswer> {
   const sealed = order?.data.regKeyTokenSealed;
   const keyring = ctx.config.regKeyKeys;
   if (typeof sealed !== "string" || !keyring || answer.status !== 200) return answer;

@@ -12,7 +12,11 @@ import { isUncertain, lostStep, refusalAnswer, refusedEvent } from "./outcomes";
 
 type DepositCommand = { op: "deposit"; body: DepositBody; source: "api" | "webhook" };
 
-const DEPOSIT_RECOVERY: RecoveryPolicy = { intervalsMs: [2_000, 5_000, 15_000, 60_000], windowMs: 20 * 60_000, slowIntervalMs: 15 * 60_000 };
+const DEPOSIT_RECOVERY: RecoveryPolicy = {
+  intervalsMs: [2_000, 5_000, 15_000, 60_000],
+  windowMs: 20 * 60_000,
+  slowIntervalMs: 15 * 60_000,
+};
 
 async function send(order: OrderRecord, body: DepositBody, ctx: FlowContext, resend: boolean): Promise<StepResult> {
   const outcome = await ctx.linePay.deposit({
@@ -29,7 +33,18 @@ async function send(order: OrderRecord, body: DepositBody, ctx: FlowContext, res
       transactionId: outcome.info.transactionId,
       data: { ...order.data, deposit: { linePayNumber: body.linePayNumber, fee: outcome.info.fee ?? null } },
     };
-    return { kind: "settled", order: done, answer: ok(done), events: [{ operation: "deposit", outcome: "completed", detail: resend ? "sent again after a lost answer: this is the only transfer" : undefined }] };
+    return {
+      kind: "settled",
+      order: done,
+      answer: ok(done),
+      events: [
+        {
+          operation: "deposit",
+          outcome: "completed",
+          detail: resend ? "sent again after a lost answer: this is the only transfer" : undefined,
+        },
+      ],
+    };
   }
   if (isUncertain(outcome)) return lostStep("deposit", outcome);
   if (outcome.returnCode === "1172") {
@@ -43,12 +58,29 @@ async function send(order: OrderRecord, body: DepositBody, ctx: FlowContext, res
       kind: "settled",
       order: done,
       answer: ok(done),
-      events: [{ operation: "deposit", outcome: "completed", returnCode: "1172", detail: "LINE Pay already has this depositId: exactly one transfer happened; its transactionId was in the lost answer and is unknown" }],
+      events: [
+        {
+          operation: "deposit",
+          outcome: "completed",
+          returnCode: "1172",
+          detail:
+            "LINE Pay already has this depositId: exactly one transfer happened; its transactionId was in the lost answer and is unknown",
+        },
+      ],
     };
   }
-  if (outcome.category === "duplicate") return { kind: "unknown", events: [refusedEvent("deposit", outcome, "LINE Pay reports a concurrent request; sending again later")] };
+  if (outcome.category === "duplicate")
+    return {
+      kind: "unknown",
+      events: [refusedEvent("deposit", outcome, "LINE Pay reports a concurrent request; sending again later")],
+    };
   const failed: OrderRecord = { ...order, state: "FAILED" };
-  return { kind: "settled", order: failed, answer: refusalAnswer(order, outcome), events: [refusedEvent("deposit", outcome)] };
+  return {
+    kind: "settled",
+    order: failed,
+    answer: refusalAnswer(order, outcome),
+    events: [refusedEvent("deposit", outcome)],
+  };
 }
 
 export const depositSpec: OperationSpec<DepositCommand> = {

@@ -21,7 +21,12 @@ type ConfirmCommand = { op: "confirm"; body: Money };
  * reserve is settled by sending it again: LINE Pay's own orderId check (1172) tells us when
  * the first one went through, and that orphan simply expires unused after 20 minutes.
  */
-async function sendReserve(order: OrderRecord, command: ReserveCommand, ctx: FlowContext, retry: boolean): Promise<StepResult> {
+async function sendReserve(
+  order: OrderRecord,
+  command: ReserveCommand,
+  ctx: FlowContext,
+  retry: boolean,
+): Promise<StepResult> {
   const outcome = await ctx.linePay.request(command.body);
   if (outcome.kind === "success") {
     const reserved: OrderRecord = {
@@ -30,7 +35,12 @@ async function sendReserve(order: OrderRecord, command: ReserveCommand, ctx: Flo
       transactionId: outcome.info.transactionId,
       data: { ...order.data, paymentUrl: outcome.info.paymentUrl },
     };
-    return { kind: "settled", order: reserved, answer: ok(reserved, 201), events: [{ operation: "reserve", outcome: "reserved" }] };
+    return {
+      kind: "settled",
+      order: reserved,
+      answer: ok(reserved, 201),
+      events: [{ operation: "reserve", outcome: "reserved" }],
+    };
   }
   if (isUncertain(outcome)) return { kind: "unknown", events: [uncertainEvent("reserve", outcome)] };
   const failed: OrderRecord = { ...order, state: "FAILED" };
@@ -38,7 +48,12 @@ async function sendReserve(order: OrderRecord, command: ReserveCommand, ctx: Flo
   const detail = orphan
     ? "the first reserve reached LINE Pay but its answer was lost; that reservation can never be paid and expires unused. Reserve again with a new orderId."
     : undefined;
-  return { kind: "settled", order: failed, answer: refusalAnswer(order, outcome, detail), events: [refusedEvent("reserve", outcome, detail)] };
+  return {
+    kind: "settled",
+    order: failed,
+    answer: refusalAnswer(order, outcome, detail),
+    events: [refusedEvent("reserve", outcome, detail)],
+  };
 }
 
 export const reserveSpec: OperationSpec<ReserveCommand> = {
@@ -66,7 +81,13 @@ export const reserveSpec: OperationSpec<ReserveCommand> = {
   recovery: DEFAULT_RECOVERY,
 };
 
-async function settleConfirmed(order: OrderRecord, info: Pick<ConfirmInfo, "payInfo" | "authorizationExpireDate" | "regKey">, authorized: boolean, ctx: FlowContext, how: string): Promise<StepResult> {
+async function settleConfirmed(
+  order: OrderRecord,
+  info: Pick<ConfirmInfo, "payInfo" | "authorizationExpireDate" | "regKey">,
+  authorized: boolean,
+  ctx: FlowContext,
+  how: string,
+): Promise<StepResult> {
   const paid: OrderRecord = {
     ...order,
     state: authorized ? "AUTHORIZED" : "CAPTURED",
@@ -84,7 +105,10 @@ async function settleConfirmed(order: OrderRecord, info: Pick<ConfirmInfo, "payI
     kind: "settled",
     order: withHooks.order,
     answer,
-    events: [{ operation: "confirm", outcome: authorized ? "authorized" : "captured", detail: how }, ...withHooks.events],
+    events: [
+      { operation: "confirm", outcome: authorized ? "authorized" : "captured", detail: how },
+      ...withHooks.events,
+    ],
   });
 }
 
@@ -97,22 +121,43 @@ export const confirmSpec: OperationSpec<ConfirmCommand> = {
   replayAnswer: withToken,
   precheck(order, command) {
     if (order && (order.amount !== command.body.amount || order.currency !== command.body.currency)) {
-      throw new GatewayError("idempotency_mismatch", `confirm must repeat the reserved amount and currency (${order.amount} ${order.currency})`);
+      throw new GatewayError(
+        "idempotency_mismatch",
+        `confirm must repeat the reserved amount and currency (${order.amount} ${order.currency})`,
+      );
     }
   },
   begin: (order) => order!,
   async perform(order, command, ctx) {
     const outcome = await ctx.linePay.confirm(order.transactionId!, command.body);
-    if (outcome.kind === "success") return settleConfirmed(order, outcome.info, order.data.capture === false, ctx, "LINE Pay confirmed");
+    if (outcome.kind === "success")
+      return settleConfirmed(order, outcome.info, order.data.capture === false, ctx, "LINE Pay confirmed");
     // 1172/1198 on confirm: a confirm for this transaction exists or runs; details will say.
     if (isUncertain(outcome) || outcome.category === "duplicate") {
-      return { kind: "unknown", events: [outcome.kind === "lost" ? uncertainEvent("confirm", outcome) : refusedEvent("confirm", outcome, "LINE Pay reports a duplicate confirm; checking")] };
+      return {
+        kind: "unknown",
+        events: [
+          outcome.kind === "lost"
+            ? uncertainEvent("confirm", outcome)
+            : refusedEvent("confirm", outcome, "LINE Pay reports a duplicate confirm; checking"),
+        ],
+      };
     }
     if (outcome.category === "declined") {
-      return { kind: "settled", order: { ...order, state: "FAILED" }, answer: refusalAnswer(order, outcome), events: [refusedEvent("confirm", outcome)] };
+      return {
+        kind: "settled",
+        order: { ...order, state: "FAILED" },
+        answer: refusalAnswer(order, outcome),
+        events: [refusedEvent("confirm", outcome)],
+      };
     }
     if (outcome.returnCode === "1180") {
-      return { kind: "settled", order: { ...order, state: "EXPIRED" }, answer: refusalAnswer(order, outcome), events: [refusedEvent("confirm", outcome)] };
+      return {
+        kind: "settled",
+        order: { ...order, state: "EXPIRED" },
+        answer: refusalAnswer(order, outcome),
+        events: [refusedEvent("confirm", outcome)],
+      };
     }
     // The reservation is unchanged at LINE Pay: report the refusal, store nothing.
     return { kind: "not_applied", answer: refusalAnswer(order, outcome), events: [refusedEvent("confirm", outcome)] };
@@ -120,19 +165,36 @@ export const confirmSpec: OperationSpec<ConfirmCommand> = {
   async recover(order, _command, ctx) {
     const seen = await paymentApi(order, ctx.linePay).lookup(order);
     if (seen.kind !== "success") {
-      return { kind: "unknown", events: [seen.kind === "lost" ? uncertainEvent("details", seen) : refusedEvent("details", seen)] };
+      return {
+        kind: "unknown",
+        events: [seen.kind === "lost" ? uncertainEvent("details", seen) : refusedEvent("details", seen)],
+      };
     }
     if (seen.info) {
       const state = stateOf(seen.info, order.amount);
       if (state === "AUTHORIZED" || state === "CAPTURED") {
-        return settleConfirmed(order, { payInfo: seen.info.payInfo ?? [] }, state === "AUTHORIZED", ctx, "payment details show the confirm went through");
+        return settleConfirmed(
+          order,
+          { payInfo: seen.info.payInfo ?? [] },
+          state === "AUTHORIZED",
+          ctx,
+          "payment details show the confirm went through",
+        );
       }
       const settled: OrderRecord = { ...order, state, payInfo: seen.info.payInfo };
-      return { kind: "settled", order: settled, answer: ok(settled), events: [{ operation: "confirm", outcome: "settled", detail: `payment details show ${seen.info.status}` }] };
+      return {
+        kind: "settled",
+        order: settled,
+        answer: ok(settled),
+        events: [{ operation: "confirm", outcome: "settled", detail: `payment details show ${seen.info.status}` }],
+      };
     }
     const status = await ctx.linePay.checkStatus(order.transactionId!);
     if (status.kind !== "success") {
-      return { kind: "unknown", events: [status.kind === "lost" ? uncertainEvent("check", status) : refusedEvent("check", status)] };
+      return {
+        kind: "unknown",
+        events: [status.kind === "lost" ? uncertainEvent("check", status) : refusedEvent("check", status)],
+      };
     }
     switch (status.returnCode) {
       case "0000":
@@ -140,19 +202,49 @@ export const confirmSpec: OperationSpec<ConfirmCommand> = {
         return {
           kind: "not_applied",
           answer: notProcessedAnswer(order, "LINE Pay did not confirm the payment; confirm again"),
-          events: [{ operation: "confirm", outcome: "not_processed", returnCode: status.returnCode, detail: "status check shows the reservation still awaiting confirm" }],
+          events: [
+            {
+              operation: "confirm",
+              outcome: "not_processed",
+              returnCode: status.returnCode,
+              detail: "status check shows the reservation still awaiting confirm",
+            },
+          ],
         };
       case "0121": {
         const expired: OrderRecord = { ...order, state: "EXPIRED" };
-        return { kind: "settled", order: expired, answer: refusalAnswer(order, { kind: "refused", category: "refused", returnCode: "0121", returnMessage: "reservation cancelled or expired" }), events: [{ operation: "confirm", outcome: "expired", returnCode: "0121" }] };
+        return {
+          kind: "settled",
+          order: expired,
+          answer: refusalAnswer(order, {
+            kind: "refused",
+            category: "refused",
+            returnCode: "0121",
+            returnMessage: "reservation cancelled or expired",
+          }),
+          events: [{ operation: "confirm", outcome: "expired", returnCode: "0121" }],
+        };
       }
       case "0122": {
         const failed: OrderRecord = { ...order, state: "FAILED" };
-        return { kind: "settled", order: failed, answer: refusalAnswer(order, { kind: "refused", category: "refused", returnCode: "0122", returnMessage: "payment failed" }), events: [{ operation: "confirm", outcome: "failed", returnCode: "0122" }] };
+        return {
+          kind: "settled",
+          order: failed,
+          answer: refusalAnswer(order, {
+            kind: "refused",
+            category: "refused",
+            returnCode: "0122",
+            returnMessage: "payment failed",
+          }),
+          events: [{ operation: "confirm", outcome: "failed", returnCode: "0122" }],
+        };
       }
       default:
         // 0123: completed, but details did not list it yet: ask again later.
-        return { kind: "unknown", events: [{ operation: "check", outcome: "completed_not_listed", returnCode: status.returnCode }] };
+        return {
+          kind: "unknown",
+          events: [{ operation: "check", outcome: "completed_not_listed", returnCode: status.returnCode }],
+        };
     }
   },
   recovery: DEFAULT_RECOVERY,

@@ -33,16 +33,32 @@ export function uncertainEvent(operation: string, outcome: Lost | Refused): NewE
 }
 
 /** The StillUnknown result for an uncertain outcome, remembering how it was lost. */
-export function lostStep(operation: string, outcome: Lost | Refused): { kind: "unknown"; events: NewEvent[]; lostReason: string } {
-  return { kind: "unknown", events: [uncertainEvent(operation, outcome)], lostReason: outcome.kind === "lost" ? outcome.reason : "temporary" };
+export function lostStep(
+  operation: string,
+  outcome: Lost | Refused,
+): { kind: "unknown"; events: NewEvent[]; lostReason: string } {
+  return {
+    kind: "unknown",
+    events: [uncertainEvent(operation, outcome)],
+    lostReason: outcome.kind === "lost" ? outcome.reason : "temporary",
+  };
 }
 
 export function refusedEvent(operation: string, outcome: Refused, detail?: string): NewEvent {
-  return { operation, outcome: outcome.category === "declined" ? "declined" : "refused", returnCode: outcome.returnCode, detail: detail ?? outcome.returnMessage };
+  return {
+    operation,
+    outcome: outcome.category === "declined" ? "declined" : "refused",
+    returnCode: outcome.returnCode,
+    detail: detail ?? outcome.returnMessage,
+  };
 }
 
 /** The caller's answer for a LINE Pay refusal: 402 for the customer's side, else 502. */
-export function refusalAnswer(order: Pick<OrderRecord, "scope" | "refId">, outcome: Refused, detail?: string): GatewayAnswer {
+export function refusalAnswer(
+  order: Pick<OrderRecord, "scope" | "refId">,
+  outcome: Refused,
+  detail?: string,
+): GatewayAnswer {
   const code = outcome.category === "declined" ? "payment_declined" : "upstream_error";
   return problem(
     new GatewayError(code, detail ?? `LINE Pay refused: ${outcome.returnMessage}`, {

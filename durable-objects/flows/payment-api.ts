@@ -41,14 +41,20 @@ function onlineApi(lp: LinePayClient): PaymentApi {
   return {
     capture: (order, money) => lp.capture(order.transactionId!, money),
     void: (order) => lp.void(order.transactionId!),
-    refund: (order, refundAmount) => lp.refund(order.transactionId!, refundAmount === undefined ? {} : { refundAmount }),
+    refund: (order, refundAmount) =>
+      lp.refund(order.transactionId!, refundAmount === undefined ? {} : { refundAmount }),
     async lookup(order) {
       if (!order.transactionId) return { kind: "success", returnCode: "0000", returnMessage: "", info: null };
       const outcome = await lp.details({ transactionIds: [order.transactionId] });
       if (outcome.kind !== "success") return outcome;
       const found = outcome.info.find((d) => d.transactionId === order.transactionId);
       const info: PaymentSnapshot | null = found
-        ? { transactionId: found.transactionId, status: found.payStatus ?? "CAPTURE", payInfo: found.payInfo, refundedTotal: refundedTotal(found.refundList) }
+        ? {
+            transactionId: found.transactionId,
+            status: found.payStatus ?? "CAPTURE",
+            payInfo: found.payInfo,
+            refundedTotal: refundedTotal(found.refundList),
+          }
         : null;
       return { ...outcome, info };
     },
@@ -66,16 +72,32 @@ function offlineApi(lp: LinePayClient): PaymentApi {
       if (auths.kind === "success") {
         const auth = auths.info.find((a) => a.orderId === order.refId);
         if (auth && auth.payStatus !== "CAPTURE") {
-          return { ...auths, info: { transactionId: auth.transactionId, status: auth.payStatus, payInfo: auth.payInfo, refundedTotal: 0 } };
+          return {
+            ...auths,
+            info: {
+              transactionId: auth.transactionId,
+              status: auth.payStatus,
+              payInfo: auth.payInfo,
+              refundedTotal: 0,
+            },
+          };
         }
       } else if (auths.kind === "lost") {
         return auths;
       }
       const details = await lp.posDetails(order.refId);
-      if (details.kind !== "success") return details.kind === "refused" && details.returnCode === "1150" ? { kind: "success", returnCode: "0000", returnMessage: "", info: null } : details;
+      if (details.kind !== "success")
+        return details.kind === "refused" && details.returnCode === "1150"
+          ? { kind: "success", returnCode: "0000", returnMessage: "", info: null }
+          : details;
       const found = details.info.find((d) => d.orderId === order.refId);
       const info: PaymentSnapshot | null = found
-        ? { transactionId: found.transactionId, status: found.payStatus ?? "CAPTURE", payInfo: found.payInfo, refundedTotal: refundedTotal(found.refundList) }
+        ? {
+            transactionId: found.transactionId,
+            status: found.payStatus ?? "CAPTURE",
+            payInfo: found.payInfo,
+            refundedTotal: refundedTotal(found.refundList),
+          }
         : null;
       return { ...details, info };
     },

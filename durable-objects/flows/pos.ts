@@ -16,12 +16,24 @@ import { paymentApi, stateOf } from "./payment-api";
 type PosPayCommand = { op: "posPay"; body: PosPayBody };
 
 /** LINE Pay: check every 3-5 s for up to 20 minutes after a lost pay answer. */
-export const POS_RECOVERY: RecoveryPolicy = { intervalsMs: [3_000], windowMs: 20 * 60_000, slowIntervalMs: 15 * 60_000 };
+export const POS_RECOVERY: RecoveryPolicy = {
+  intervalsMs: [3_000],
+  windowMs: 20 * 60_000,
+  slowIntervalMs: 15 * 60_000,
+};
 
 /** After a timeout the pay may still be running at LINE Pay; "no such order" means nothing until then. */
 const STILL_RUNNING_GRACE_MS = 60_000;
 
-async function settlePaid(order: OrderRecord, payInfo: PayInfoItem[], authorized: boolean, transactionId: string, ctx: FlowContext, how: string, authorizationExpireDate?: string): Promise<StepResult> {
+async function settlePaid(
+  order: OrderRecord,
+  payInfo: PayInfoItem[],
+  authorized: boolean,
+  transactionId: string,
+  ctx: FlowContext,
+  how: string,
+  authorizationExpireDate?: string,
+): Promise<StepResult> {
   const paid: OrderRecord = {
     ...order,
     state: authorized ? "AUTHORIZED" : "CAPTURED",
@@ -55,7 +67,10 @@ export const posPaySpec: OperationSpec<PosPayCommand> = {
     amount: command.body.amount,
     currency: command.body.currency,
     refundedAmount: 0,
-    data: { capture: command.body.capture ?? true, deviceProfileId: command.body.deviceProfileId ?? ctx.config.linePay.deviceProfileId },
+    data: {
+      capture: command.body.capture ?? true,
+      deviceProfileId: command.body.deviceProfileId ?? ctx.config.linePay.deviceProfileId,
+    },
     createdAt: ctx.now(),
     updatedAt: ctx.now(),
   }),
@@ -64,13 +79,27 @@ export const posPaySpec: OperationSpec<PosPayCommand> = {
     const outcome = await ctx.linePay.posPay(body, deviceProfileId ? { deviceProfileId } : {});
     if (outcome.kind === "success") {
       const info = outcome.info;
-      return settlePaid(order, info.payInfo, command.body.capture === false, info.transactionId, ctx, "LINE Pay paid", info.authorizationExpireDate);
+      return settlePaid(
+        order,
+        info.payInfo,
+        command.body.capture === false,
+        info.transactionId,
+        ctx,
+        "LINE Pay paid",
+        info.authorizationExpireDate,
+      );
     }
     // 1172: a payment with this orderId exists at LINE Pay; the orderId check says whose.
     if (isUncertain(outcome)) return lostStep("posPay", outcome);
-    if (outcome.category === "duplicate") return { kind: "unknown", events: [refusedEvent("posPay", outcome)], lostReason: "duplicate" };
+    if (outcome.category === "duplicate")
+      return { kind: "unknown", events: [refusedEvent("posPay", outcome)], lostReason: "duplicate" };
     const failed: OrderRecord = { ...order, state: "FAILED" };
-    return { kind: "settled", order: failed, answer: refusalAnswer(order, outcome), events: [refusedEvent("posPay", outcome)] };
+    return {
+      kind: "settled",
+      order: failed,
+      answer: refusalAnswer(order, outcome),
+      events: [refusedEvent("posPay", outcome)],
+    };
   },
   async recover(order, command, ctx, record: OperationRecord) {
     const check = await ctx.linePay.posCheck(order.refId);
@@ -80,36 +109,93 @@ export const posPaySpec: OperationSpec<PosPayCommand> = {
         return {
           kind: "settled",
           order: failed,
-          answer: problem(new GatewayError("payment_declined", "LINE Pay reports that the payment failed", { ...idExtras(order) })),
+          answer: problem(
+            new GatewayError("payment_declined", "LINE Pay reports that the payment failed", { ...idExtras(order) }),
+          ),
           events: [{ operation: "posPay", outcome: "failed", detail: "status check: FAIL" }],
         };
       }
       const seen = await paymentApi(order, ctx.linePay).lookup(order);
       if (seen.kind !== "success" || !seen.info) {
-        return { kind: "unknown", events: [seen.kind === "lost" ? uncertainEvent("pos.details", seen) : { operation: "pos.details", outcome: "not_listed_yet", detail: `status check: ${check.info.status}` }] };
+        return {
+          kind: "unknown",
+          events: [
+            seen.kind === "lost"
+              ? uncertainEvent("pos.details", seen)
+              : { operation: "pos.details", outcome: "not_listed_yet", detail: `status check: ${check.info.status}` },
+          ],
+        };
       }
       const state = stateOf(seen.info, order.amount);
       if (state === "AUTHORIZED" || state === "CAPTURED") {
-        return settlePaid(order, seen.info.payInfo ?? [], state === "AUTHORIZED", seen.info.transactionId, ctx, `status check: ${check.info.status}`);
+        return settlePaid(
+          order,
+          seen.info.payInfo ?? [],
+          state === "AUTHORIZED",
+          seen.info.transactionId,
+          ctx,
+          `status check: ${check.info.status}`,
+        );
       }
-      const settled: OrderRecord = { ...order, state, transactionId: seen.info.transactionId, payInfo: seen.info.payInfo, refundedAmount: seen.info.refundedTotal };
-      return { kind: "settled", order: settled, answer: ok(settled), events: [{ operation: "posPay", outcome: "settled", detail: `status check: ${check.info.status}, payment ${seen.info.status}` }] };
+      const settled: OrderRecord = {
+        ...order,
+        state,
+        transactionId: seen.info.transactionId,
+        payInfo: seen.info.payInfo,
+        refundedAmount: seen.info.refundedTotal,
+      };
+      return {
+        kind: "settled",
+        order: settled,
+        answer: ok(settled),
+        events: [
+          {
+            operation: "posPay",
+            outcome: "settled",
+            detail: `status check: ${check.info.status}, payment ${seen.info.status}`,
+          },
+        ],
+      };
     }
     if (isUncertain(check)) return { kind: "unknown", events: [uncertainEvent("pos.check", check)] };
     if (check.returnCode === "1150") {
       // An HTTP error or a malformed answer means LINE Pay finished handling the pay; a timeout
       // or reset does not, so "no such order" is only final once the pay cannot still be running.
-      const handled = record.lostReason === "http" || record.lostReason === "malformed" || record.lostReason === "temporary";
+      const handled =
+        record.lostReason === "http" || record.lostReason === "malformed" || record.lostReason === "temporary";
       const running = ctx.now() - record.startedAt < ctx.config.linePay.posTimeoutMs + STILL_RUNNING_GRACE_MS;
       if (!handled && running) {
-        return { kind: "unknown", events: [{ operation: "pos.check", outcome: "not_found_yet", returnCode: "1150", detail: "no payment yet; the lost pay may still be running" }] };
+        return {
+          kind: "unknown",
+          events: [
+            {
+              operation: "pos.check",
+              outcome: "not_found_yet",
+              returnCode: "1150",
+              detail: "no payment yet; the lost pay may still be running",
+            },
+          ],
+        };
       }
       const failed: OrderRecord = { ...order, state: "FAILED" };
       return {
         kind: "settled",
         order: failed,
-        answer: problem(new GatewayError("upstream_unavailable", "LINE Pay never created the payment; pay again with a new orderId", { ...idExtras(order), returnCode: "1150", returnMessage: check.returnMessage })),
-        events: [{ operation: "posPay", outcome: "never_created", returnCode: "1150", detail: `status check: no such order (first answer lost by ${record.lostReason ?? "restart"})` }],
+        answer: problem(
+          new GatewayError("upstream_unavailable", "LINE Pay never created the payment; pay again with a new orderId", {
+            ...idExtras(order),
+            returnCode: "1150",
+            returnMessage: check.returnMessage,
+          }),
+        ),
+        events: [
+          {
+            operation: "posPay",
+            outcome: "never_created",
+            returnCode: "1150",
+            detail: `status check: no such order (first answer lost by ${record.lostReason ?? "restart"})`,
+          },
+        ],
       };
     }
     void command;

@@ -22,26 +22,60 @@ const STILL_RUNNING_GRACE_MS = 60_000;
 
 const lane = (ctx: FlowContext, tid: string) => ctx.env.REGKEY_LANES.getByName(tid);
 
-async function settleFromDetails(order: OrderRecord, ctx: FlowContext, record: OperationRecord | undefined, how: string): Promise<StepResult> {
+async function settleFromDetails(
+  order: OrderRecord,
+  ctx: FlowContext,
+  record: OperationRecord | undefined,
+  how: string,
+): Promise<StepResult> {
   const seen = await ctx.linePay.details({ orderIds: [order.refId] });
-  if (seen.kind !== "success") return { kind: "unknown", events: [seen.kind === "lost" ? uncertainEvent("details", seen) : refusedEvent("details", seen)] };
+  if (seen.kind !== "success")
+    return {
+      kind: "unknown",
+      events: [seen.kind === "lost" ? uncertainEvent("details", seen) : refusedEvent("details", seen)],
+    };
   const found = seen.info.find((d) => d.orderId === order.refId);
   if (!found) {
     const handled = record && ["http", "malformed", "temporary"].includes(record.lostReason ?? "");
-    const running = record && ctx.now() - record.startedAt < (ctx.config.linePay.timeoutMs ?? 20_000) + STILL_RUNNING_GRACE_MS;
+    const running =
+      record && ctx.now() - record.startedAt < (ctx.config.linePay.timeoutMs ?? 20_000) + STILL_RUNNING_GRACE_MS;
     if (!record || (!handled && running)) {
-      return { kind: "unknown", events: [{ operation: "details", outcome: "not_found_yet", detail: "no payment yet; the lost payment may still be running" }] };
+      return {
+        kind: "unknown",
+        events: [
+          {
+            operation: "details",
+            outcome: "not_found_yet",
+            detail: "no payment yet; the lost payment may still be running",
+          },
+        ],
+      };
     }
     const failed: OrderRecord = { ...order, state: "FAILED" };
     return {
       kind: "settled",
       order: failed,
-      answer: problem(new GatewayError("upstream_unavailable", "LINE Pay never created the payment; pay again with a new orderId", idExtras(order))),
-      events: [{ operation: "preapprovedPay", outcome: "never_created", detail: "payment details list no payment for this orderId" }],
+      answer: problem(
+        new GatewayError(
+          "upstream_unavailable",
+          "LINE Pay never created the payment; pay again with a new orderId",
+          idExtras(order),
+        ),
+      ),
+      events: [
+        {
+          operation: "preapprovedPay",
+          outcome: "never_created",
+          detail: "payment details list no payment for this orderId",
+        },
+      ],
     };
   }
   const refundedTotal = (found.refundList ?? []).reduce((s, r) => s + Math.abs(r.refundAmount), 0);
-  const state = stateOf({ transactionId: found.transactionId, status: found.payStatus ?? "CAPTURE", refundedTotal }, order.amount);
+  const state = stateOf(
+    { transactionId: found.transactionId, status: found.payStatus ?? "CAPTURE", refundedTotal },
+    order.amount,
+  );
   const paid: OrderRecord = {
     ...order,
     state,
@@ -82,19 +116,34 @@ export const preapprovedPaySpec: OperationSpec<PreapprovedCommand> = {
     const result = (await lane(ctx, command.tokenId).pay(command.tokenId, command.body)) as LanePayResult;
     if (result.kind === "unusable") {
       const failed: OrderRecord = { ...order, state: "FAILED" };
-      return { kind: "settled", order: failed, answer: problem(new GatewayError(result.code, result.detail, idExtras(order))), events: [{ operation: "preapprovedPay", outcome: "not_sent", detail: result.detail }] };
+      return {
+        kind: "settled",
+        order: failed,
+        answer: problem(new GatewayError(result.code, result.detail, idExtras(order))),
+        events: [{ operation: "preapprovedPay", outcome: "not_sent", detail: result.detail }],
+      };
     }
     const { outcome, regKeyRemoved } = result;
     if (outcome.kind === "success") {
       const info = outcome.info;
       const authorized = command.body.capture === false;
-      if (!info.payInfo) return settleFromDetails({ ...order, transactionId: info.transactionId }, ctx, undefined, "LINE Pay paid; payInfo from payment details");
+      if (!info.payInfo)
+        return settleFromDetails(
+          { ...order, transactionId: info.transactionId },
+          ctx,
+          undefined,
+          "LINE Pay paid; payInfo from payment details",
+        );
       const paid: OrderRecord = {
         ...order,
         state: authorized ? "AUTHORIZED" : "CAPTURED",
         transactionId: info.transactionId,
         payInfo: info.payInfo,
-        data: { ...order.data, capturedAmount: authorized ? 0 : order.amount, ...(info.authorizationExpireDate ? { authorizationExpireDate: info.authorizationExpireDate } : {}) },
+        data: {
+          ...order.data,
+          capturedAmount: authorized ? 0 : order.amount,
+          ...(info.authorizationExpireDate ? { authorizationExpireDate: info.authorizationExpireDate } : {}),
+        },
       };
       return checkPaidAmount("preapprovedPay", paid, order.amount, info.payInfo, ctx, {
         kind: "settled",
@@ -104,12 +153,20 @@ export const preapprovedPaySpec: OperationSpec<PreapprovedCommand> = {
       });
     }
     if (isUncertain(outcome)) return lostStep("preapprovedPay", outcome);
-    if (outcome.category === "duplicate") return { kind: "unknown", events: [refusedEvent("preapprovedPay", outcome)], lostReason: "duplicate" };
+    if (outcome.category === "duplicate")
+      return { kind: "unknown", events: [refusedEvent("preapprovedPay", outcome)], lostReason: "duplicate" };
     const failed: OrderRecord = { ...order, state: "FAILED" };
     const events = [refusedEvent("preapprovedPay", outcome)];
-    if (regKeyRemoved) events.push({ operation: "regkey", outcome: "removed", returnCode: outcome.returnCode, detail: "LINE Pay's rule: regKey expired and removed from the vault" });
+    if (regKeyRemoved)
+      events.push({
+        operation: "regkey",
+        outcome: "removed",
+        returnCode: outcome.returnCode,
+        detail: "LINE Pay's rule: regKey expired and removed from the vault",
+      });
     return { kind: "settled", order: failed, answer: refusalAnswer(order, outcome), events };
   },
-  recover: (order, _command, ctx, record) => settleFromDetails(order, ctx, record, "payment details show the lost payment went through"),
+  recover: (order, _command, ctx, record) =>
+    settleFromDetails(order, ctx, record, "payment details show the lost payment went through"),
   recovery: DEFAULT_RECOVERY,
 };

@@ -46,7 +46,10 @@ export async function open<T>(keyring: RegKeyKeyring, tid: string, jwe: string):
   const kid = kidOf(jwe);
   const bytes = kid ? keyring.keys[kid] : undefined;
   if (!bytes) {
-    throw new GatewayError("invalid_state", `this regKey token was sealed under key "${kid ?? "?"}", which REGKEY_KEYS no longer holds; register the customer again`);
+    throw new GatewayError(
+      "invalid_state",
+      `this regKey token was sealed under key "${kid ?? "?"}", which REGKEY_KEYS no longer holds; register the customer again`,
+    );
   }
   try {
     const { plaintext, protectedHeader } = await compactDecrypt(jwe, await aesKey(bytes), {

@@ -39,11 +39,17 @@ export interface VerifiedWebhook {
   timestamp: number;
 }
 
-export async function verifyWebhook(headers: Headers, rawBody: string, secrets: string[], nowMs = Date.now()): Promise<VerifiedWebhook> {
+export async function verifyWebhook(
+  headers: Headers,
+  rawBody: string,
+  secrets: string[],
+  nowMs = Date.now(),
+): Promise<VerifiedWebhook> {
   const id = headers.get("webhook-id");
   const timestamp = headers.get("webhook-timestamp");
   const signatures = headers.get("webhook-signature");
-  if (!id || !timestamp || !signatures) throw new GatewayError("unauthorized", "webhook-id, webhook-timestamp and webhook-signature are required");
+  if (!id || !timestamp || !signatures)
+    throw new GatewayError("unauthorized", "webhook-id, webhook-timestamp and webhook-signature are required");
   if (id.length > 255) throw new GatewayError("unauthorized", "webhook-id is too long");
   if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowMs / 1000 - Number(timestamp)) > TOLERANCE_S) {
     throw new GatewayError("unauthorized", "webhook-timestamp is missing, stale or in the future");
@@ -58,7 +64,8 @@ export async function verifyWebhook(headers: Headers, rawBody: string, secrets: 
     const key = await keyFor(secret);
     if (!key) continue;
     for (const signature of candidates) {
-      if (await crypto.subtle.verify("HMAC", key, signature as BufferSource, message)) return { id, timestamp: Number(timestamp) };
+      if (await crypto.subtle.verify("HMAC", key, signature as BufferSource, message))
+        return { id, timestamp: Number(timestamp) };
     }
   }
   throw new GatewayError("unauthorized", "no webhook signature matches");

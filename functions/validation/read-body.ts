@@ -12,7 +12,8 @@ export async function readText(request: Request): Promise<string> {
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw new GatewayError("invalid_request", `the body exceeds ${MAX_BODY_BYTES} bytes`);
   const text = await request.text();
-  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) throw new GatewayError("invalid_request", `the body exceeds ${MAX_BODY_BYTES} bytes`);
+  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES)
+    throw new GatewayError("invalid_request", `the body exceeds ${MAX_BODY_BYTES} bytes`);
   return text;
 }
 
@@ -38,7 +39,11 @@ export function validate<S extends v.GenericSchema>(schema: S, input: unknown, w
   throw new GatewayError("invalid_request", `the ${what} is not valid`, { errors });
 }
 
-export async function readBody<S extends v.GenericSchema>(request: Request, schema: S, allowEmpty = false): Promise<v.InferOutput<S>> {
+export async function readBody<S extends v.GenericSchema>(
+  request: Request,
+  schema: S,
+  allowEmpty = false,
+): Promise<v.InferOutput<S>> {
   const contentType = request.headers.get("Content-Type") ?? "";
   const text = await readText(request);
   if (text.trim() !== "" && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
@@ -48,14 +53,23 @@ export async function readBody<S extends v.GenericSchema>(request: Request, sche
 }
 
 /** A path parameter, URL-decoded and validated. */
-export function pathParam<S extends v.GenericSchema>(raw: string | undefined, schema: S, name: string): v.InferOutput<S> {
+export function pathParam<S extends v.GenericSchema>(
+  raw: string | undefined,
+  schema: S,
+  name: string,
+): v.InferOutput<S> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(raw ?? "");
   } catch {
-    throw new GatewayError("invalid_request", `${name} is not valid URL encoding`, { errors: [{ path: name, message: "bad percent-encoding" }] });
+    throw new GatewayError("invalid_request", `${name} is not valid URL encoding`, {
+      errors: [{ path: name, message: "bad percent-encoding" }],
+    });
   }
   const result = v.safeParse(schema, decoded);
-  if (!result.success) throw new GatewayError("invalid_request", `${name} is not valid`, { errors: result.issues.map((i) => ({ path: name, message: i.message })) });
+  if (!result.success)
+    throw new GatewayError("invalid_request", `${name} is not valid`, {
+      errors: result.issues.map((i) => ({ path: name, message: i.message })),
+    });
   return result.output;
 }

@@ -23,13 +23,22 @@ describe("online checkout", () => {
   it("reserves, confirms, refunds in part and refunds the rest with every digit of the transactionId", async () => {
     const orderId = uniqueId();
     const order = await reserved(orderId, 1000);
-    expect(order).toMatchObject({ orderId, kind: "online", state: "RESERVED", amount: 1000, currency: "JPY", refundedAmount: 0 });
+    expect(order).toMatchObject({
+      orderId,
+      kind: "online",
+      state: "RESERVED",
+      amount: 1000,
+      currency: "JPY",
+      refundedAmount: 0,
+    });
     expect(order.transactionId).toMatch(/^\d{19}$/);
     expect(order.paymentUrl.web).toMatch(/^https?:\/\//);
     const ledgerAfter = await sandbox.approve(order.transactionId);
     expect(ledgerAfter.orderId).toBe(orderId);
 
-    const confirmed = await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } });
+    const confirmed = await call("POST", `/v1/payments/${orderId}/confirm`, {
+      body: { amount: 1000, currency: "JPY" },
+    });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toMatchObject({ state: "CAPTURED", transactionId: order.transactionId });
     expect(confirmed.body.payInfo.reduce((s: number, p: { amount: number }) => s + p.amount, 0)).toBe(1000);
@@ -37,11 +46,17 @@ describe("online checkout", () => {
     const ledger = await sandbox.ledger(orderId);
     expect(ledger.payments[orderId].transactionId).toBe(order.transactionId);
 
-    const partial = await call("POST", `/v1/payments/${orderId}/refund`, { body: { refundAmount: 300 }, headers: { "Idempotency-Key": "r1" } });
+    const partial = await call("POST", `/v1/payments/${orderId}/refund`, {
+      body: { refundAmount: 300 },
+      headers: { "Idempotency-Key": "r1" },
+    });
     expect(partial.status).toBe(200);
     expect(partial.body).toMatchObject({ state: "PARTIALLY_REFUNDED", refundedAmount: 300 });
 
-    const rest = await call("POST", `/v1/payments/${orderId}/refund`, { body: {}, headers: { "Idempotency-Key": "r2" } });
+    const rest = await call("POST", `/v1/payments/${orderId}/refund`, {
+      body: {},
+      headers: { "Idempotency-Key": "r2" },
+    });
     expect(rest.status).toBe(200);
     expect(rest.body).toMatchObject({ state: "REFUNDED", refundedAmount: 1000 });
 
@@ -71,7 +86,9 @@ describe("online checkout", () => {
     await approvedOrder(orderId);
     await sandbox.fault("confirm", { type: "delay", ms: 200 }, orderId);
     const answers = await Promise.all(
-      Array.from({ length: 25 }, () => call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } })),
+      Array.from({ length: 25 }, () =>
+        call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } }),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(25).fill(200));
     expect(new Set(answers.map((a) => a.text)).size).toBe(1);
@@ -85,12 +102,20 @@ describe("online checkout", () => {
     const otherReserve = await call("POST", "/v1/payments", { body: reserveBody(orderId, 1200) });
     expect(otherReserve.status).toBe(422);
     expect(otherReserve.body.code).toBe("idempotency_mismatch");
-    const otherConfirm = await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 999, currency: "JPY" } });
+    const otherConfirm = await call("POST", `/v1/payments/${orderId}/confirm`, {
+      body: { amount: 999, currency: "JPY" },
+    });
     expect(otherConfirm.status).toBe(422);
     await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } });
-    const refundA = await call("POST", `/v1/payments/${orderId}/refund`, { body: { refundAmount: 100 }, headers: { "Idempotency-Key": "k" } });
+    const refundA = await call("POST", `/v1/payments/${orderId}/refund`, {
+      body: { refundAmount: 100 },
+      headers: { "Idempotency-Key": "k" },
+    });
     expect(refundA.status).toBe(200);
-    const refundB = await call("POST", `/v1/payments/${orderId}/refund`, { body: { refundAmount: 200 }, headers: { "Idempotency-Key": "k" } });
+    const refundB = await call("POST", `/v1/payments/${orderId}/refund`, {
+      body: { refundAmount: 200 },
+      headers: { "Idempotency-Key": "k" },
+    });
     expect(refundB.status).toBe(422);
     const calls = await sandbox.calls({ orderId });
     expect(calls).toMatchObject({ request: 1, confirm: 1, refund: 1 });
@@ -101,7 +126,10 @@ describe("online checkout", () => {
     await approvedOrder(a, 500, { payment: { capture: false } });
     const auth = await call("POST", `/v1/payments/${a}/confirm`, { body: { amount: 500, currency: "JPY" } });
     expect(auth.body.state).toBe("AUTHORIZED");
-    const refundEarly = await call("POST", `/v1/payments/${a}/refund`, { body: {}, headers: { "Idempotency-Key": "x" } });
+    const refundEarly = await call("POST", `/v1/payments/${a}/refund`, {
+      body: {},
+      headers: { "Idempotency-Key": "x" },
+    });
     expect(refundEarly.status).toBe(409);
     expect(refundEarly.body.code).toBe("invalid_state");
     const captured = await call("POST", `/v1/payments/${a}/capture`, { body: { amount: 500, currency: "JPY" } });
@@ -115,14 +143,18 @@ describe("online checkout", () => {
     const voided = await call("POST", `/v1/payments/${b}/void`);
     expect(voided.status).toBe(200);
     expect(voided.body.state).toBe("VOIDED");
-    const confirmAfterVoid = await call("POST", `/v1/payments/${b}/capture`, { body: { amount: 700, currency: "JPY" } });
+    const confirmAfterVoid = await call("POST", `/v1/payments/${b}/capture`, {
+      body: { amount: 700, currency: "JPY" },
+    });
     expect(confirmAfterVoid.status).toBe(409);
     expect(confirmAfterVoid.body.code).toBe("invalid_state");
     expect((await sandbox.calls({ orderId: b })).capture ?? 0).toBe(0);
 
     const c = uniqueId();
     await reserved(c);
-    const captureReserved = await call("POST", `/v1/payments/${c}/capture`, { body: { amount: 1000, currency: "JPY" } });
+    const captureReserved = await call("POST", `/v1/payments/${c}/capture`, {
+      body: { amount: 1000, currency: "JPY" },
+    });
     expect(captureReserved.status).toBe(409);
   });
 

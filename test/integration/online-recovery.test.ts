@@ -80,10 +80,16 @@ describe("lost answers on the online flow", () => {
     await approved(orderId);
     await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } });
     await sandbox.fault("refund", { type: "drop" }, orderId);
-    const res = await call("POST", `/v1/payments/${orderId}/refund`, { body: { refundAmount: 400 }, headers: { "Idempotency-Key": "once" } });
+    const res = await call("POST", `/v1/payments/${orderId}/refund`, {
+      body: { refundAmount: 400 },
+      headers: { "Idempotency-Key": "once" },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ state: "PARTIALLY_REFUNDED", refundedAmount: 400 });
-    const again = await call("POST", `/v1/payments/${orderId}/refund`, { body: { refundAmount: 400 }, headers: { "Idempotency-Key": "once" } });
+    const again = await call("POST", `/v1/payments/${orderId}/refund`, {
+      body: { refundAmount: 400 },
+      headers: { "Idempotency-Key": "once" },
+    });
     expect(again.headers.get("Idempotent-Replayed")).toBe("true");
     expect((await sandbox.calls({ orderId })).refund).toBe(1);
     expect((await sandbox.ledger(orderId)).payments[orderId].refunded).toBe(400);

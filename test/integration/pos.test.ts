@@ -11,7 +11,14 @@ import { sandbox } from "../support/sandbox";
 const stubFor = (orderId: string) => env.ORDERS.getByName(`order:${orderId}`);
 
 async function posBody(orderId: string, extra: Record<string, unknown> = {}) {
-  return { productName: "Coffee", amount: 450, currency: "JPY", orderId, oneTimeKey: await sandbox.oneTimeKey(), ...extra };
+  return {
+    productName: "Coffee",
+    amount: 450,
+    currency: "JPY",
+    orderId,
+    oneTimeKey: await sandbox.oneTimeKey(),
+    ...extra,
+  };
 }
 
 const pay = (body: unknown) => call("POST", "/v1/pos/payments", { body, scope: "pos" });
@@ -24,17 +31,29 @@ describe("POS payments", () => {
     expect(res.body).toMatchObject({ orderId, kind: "pos", state: "CAPTURED", amount: 450, currency: "JPY" });
     expect(res.body.transactionId).toMatch(/^\d{19}$/);
     const ledger = (await sandbox.ledger(orderId)).payments[orderId];
-    expect(ledger).toMatchObject({ captured: 450, transactionId: res.body.transactionId, deviceProfileId: "till-7", deviceType: "POS" });
+    expect(ledger).toMatchObject({
+      captured: 450,
+      transactionId: res.body.transactionId,
+      deviceProfileId: "till-7",
+      deviceType: "POS",
+    });
   });
 
   it("authorizes, captures and refunds a POS order through the orderId routes", async () => {
     const orderId = uniqueId("pos");
     const auth = await pay(await posBody(orderId, { capture: false }));
     expect(auth.body.state).toBe("AUTHORIZED");
-    const cap = await call("POST", `/v1/payments/${orderId}/capture`, { body: { amount: 450, currency: "JPY" }, scope: "pos" });
+    const cap = await call("POST", `/v1/payments/${orderId}/capture`, {
+      body: { amount: 450, currency: "JPY" },
+      scope: "pos",
+    });
     expect(cap.status).toBe(200);
     expect(cap.body.state).toBe("CAPTURED");
-    const ref = await call("POST", `/v1/payments/${orderId}/refund`, { body: {}, headers: { "Idempotency-Key": "all" }, scope: "pos" });
+    const ref = await call("POST", `/v1/payments/${orderId}/refund`, {
+      body: {},
+      headers: { "Idempotency-Key": "all" },
+      scope: "pos",
+    });
     expect(ref.body).toMatchObject({ state: "REFUNDED", refundedAmount: 450 });
     expect((await sandbox.ledger(orderId)).payments[orderId]).toMatchObject({ captured: 450, refunded: 450 });
     const calls = await sandbox.calls({ orderId });
@@ -116,7 +135,11 @@ describe("POS payments", () => {
   it("answers a decline with 402 and replays it without calling LINE Pay", async () => {
     const orderId = uniqueId("pos");
     const body = await posBody(orderId);
-    await sandbox.fault("pos.pay", { type: "returnCode", returnCode: "1101", returnMessage: "Purchaser status error" }, orderId);
+    await sandbox.fault(
+      "pos.pay",
+      { type: "returnCode", returnCode: "1101", returnMessage: "Purchaser status error" },
+      orderId,
+    );
     const first = await pay(body);
     expect(first.status).toBe(402);
     expect(first.body).toMatchObject({ code: "payment_declined", returnCode: "1101", orderId });
@@ -154,7 +177,7 @@ describe("POS payments", () => {
   });
 
   it("refuses junk JSON with 400", async () => {
-    const res = await call("POST", "/v1/pos/payments", { rawBody: "{\"orderId\": ", scope: "pos" });
+    const res = await call("POST", "/v1/pos/payments", { rawBody: '{"orderId": ', scope: "pos" });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("invalid_request");
   });

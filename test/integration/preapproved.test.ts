@@ -10,7 +10,9 @@ import { sandbox } from "../support/sandbox";
 
 async function registered(): Promise<{ token: string; orderId: string; regKey: string }> {
   const orderId = uniqueId("sub");
-  const reserve = await call("POST", "/v1/payments", { body: reserveBody(orderId, 990, "JPY", { payment: { payType: "PREAPPROVED" } }) });
+  const reserve = await call("POST", "/v1/payments", {
+    body: reserveBody(orderId, 990, "JPY", { payment: { payType: "PREAPPROVED" } }),
+  });
   expect(reserve.status).toBe(201);
   await sandbox.approve(reserve.body.transactionId);
   const confirm = await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 990, currency: "JPY" } });
@@ -23,7 +25,9 @@ async function registered(): Promise<{ token: string; orderId: string; regKey: s
 }
 
 const payOn = (token: string, orderId: string, extra: Record<string, unknown> = {}) =>
-  call("POST", `/v1/preapproved/${token}/payments`, { body: { productName: "Monthly plan", amount: 990, currency: "JPY", orderId, ...extra } });
+  call("POST", `/v1/preapproved/${token}/payments`, {
+    body: { productName: "Monthly plan", amount: 990, currency: "JPY", orderId, ...extra },
+  });
 
 async function allKvBytes(): Promise<string> {
   const list = await env.REGKEYS.list();

@@ -14,7 +14,9 @@ import { sandbox } from "../support/sandbox";
 
 async function registeredToken(): Promise<{ token: string; tid: string; regKey: string }> {
   const orderId = uniqueId("sub");
-  const reserve = await call("POST", "/v1/payments", { body: reserveBody(orderId, 500, "JPY", { payment: { payType: "PREAPPROVED" } }) });
+  const reserve = await call("POST", "/v1/payments", {
+    body: reserveBody(orderId, 500, "JPY", { payment: { payType: "PREAPPROVED" } }),
+  });
   await sandbox.approve(reserve.body.transactionId);
   const confirm = await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 500, currency: "JPY" } });
   const token = confirm.body.regKeyToken as string;
@@ -23,7 +25,10 @@ async function registeredToken(): Promise<{ token: string; tid: string; regKey: 
 
 function randomKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 }
 
 const current = () => JSON.parse(env.REGKEY_KEYS) as { active: string; keys: Record<string, string> };
@@ -37,7 +42,12 @@ describe("regKey vault", () => {
     const stub = env.REGKEY_LANES.getByName(tid);
     await runInDurableObject(stub, async (_instance, state) => {
       const lane = new RegKeyLane(state, { ...env, REGKEY_KEYS: rotated });
-      const paid = await lane.pay(tid, { productName: "Plan", amount: 500, currency: "JPY", orderId: uniqueId("charge") });
+      const paid = await lane.pay(tid, {
+        productName: "Plan",
+        amount: 500,
+        currency: "JPY",
+        orderId: uniqueId("charge"),
+      });
       expect(paid.kind).toBe("outcome");
       if (paid.kind === "outcome") expect(paid.outcome.kind).toBe("success");
     });

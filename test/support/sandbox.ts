@@ -6,7 +6,9 @@ import { env } from "cloudflare:workers";
 
 const BASE = "http://sandbox.linepay.test";
 
-async function control(method: string, path: string, body?: unknown): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// Control answers are loosely typed JSON that tests pick apart.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function control(method: string, path: string, body?: unknown): Promise<any> {
   const res = await env.SANDBOX.fetch(`${BASE}${path}`, {
     method,
     headers: body === undefined ? {} : { "Content-Type": "application/json" },
@@ -36,7 +38,8 @@ export const sandbox = {
     const q = new URLSearchParams(filter as Record<string, string>).toString();
     return (await control("GET", `/__sandbox/calls${q ? `?${q}` : ""}`)).calls;
   },
-  ledger: (orderId?: string) => control("GET", `/__sandbox/ledger${orderId ? `?orderId=${encodeURIComponent(orderId)}` : ""}`),
+  ledger: (orderId?: string) =>
+    control("GET", `/__sandbox/ledger${orderId ? `?orderId=${encodeURIComponent(orderId)}` : ""}`),
   oneTimeKey: async (): Promise<string> => (await control("POST", "/__sandbox/one-time-keys")).oneTimeKey,
   regKey: (orderId: string) => control("GET", `/__sandbox/regkeys?orderId=${encodeURIComponent(orderId)}`),
 };

@@ -20,7 +20,8 @@ export interface Delivery {
 export async function deliver(d: Delivery) {
   const id = d.id ?? `msg_${crypto.randomUUID()}`;
   const timestamp = d.timestamp ?? Math.floor(Date.now() / 1000);
-  const signature = d.signature ?? (await signWebhook(d.secret ?? env.DEPOSIT_WEBHOOK_SECRET.split(" ")[0]!, id, timestamp, d.body));
+  const signature =
+    d.signature ?? (await signWebhook(d.secret ?? env.DEPOSIT_WEBHOOK_SECRET.split(" ")[0]!, id, timestamp, d.body));
   const headers: Record<string, string> = {
     "Content-Type": "application/json",
     "webhook-id": id,
@@ -28,7 +29,9 @@ export async function deliver(d: Delivery) {
     "webhook-signature": signature,
   };
   for (const h of d.omit ?? []) delete headers[h];
-  const res = await exports.default.fetch(new Request("http://gateway.test/v1/webhooks/deposits", { method: "POST", headers, body: d.body }));
+  const res = await exports.default.fetch(
+    new Request("http://gateway.test/v1/webhooks/deposits", { method: "POST", headers, body: d.body }),
+  );
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, id };
 }

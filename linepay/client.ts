@@ -1,6 +1,7 @@
 /**
  * The LINE Pay client the gateway uses: online (v3/v4), offline (v2) and Partner Deposit
- * behind one object. Cheap to build (keys are cached per isolate in sign.ts).
+ * behind one object. Cheap to build per request: it holds only closures over `options`, and
+ * the HMAC key is imported once per isolate (sign.ts).
  */
 import { depositApi } from "./deposit";
 import { offlineApi } from "./offline";
@@ -8,7 +9,8 @@ import { onlineApi } from "./online";
 import type { LinePayClientOptions } from "./types";
 
 export function createLinePayClient(options: LinePayClientOptions) {
-  return { ...onlineApi(options), ...offlineApi(options), ...depositApi(options) };
+  const normalized = { ...options, apiBase: options.apiBase.replace(/\/+$/, "") };
+  return { ...onlineApi(normalized), ...offlineApi(normalized), ...depositApi(normalized) };
 }
 
 export type LinePayClient = ReturnType<typeof createLinePayClient>;

@@ -1,12 +1,17 @@
 /** The LINE Pay client: everything the gateway needs from `linepay/`. */
 export { createLinePayClient, type LinePayClient } from "./client";
-export { parseLinePayJson } from "./json";
+export { depositBody, type DepositRequest } from "./deposit";
+export { parseLinePayJson, LosslessParseError } from "./json";
+export type { DetailsQuery, PreapprovedPayRequest } from "./online";
+export type { PosPayRequest } from "./offline";
 export {
   classifyReturnCode,
   depositCategory,
+  describeDepositReturnCode,
   describeReturnCode,
   isRegKeyExpiringCardError,
   isRegKeyGone,
+  paymentCategory,
 } from "./return-codes";
 export { signV3, v2Headers, v3Headers } from "./sign";
-export type * from "./types";
+export * from "./types";

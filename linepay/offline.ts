@@ -1,12 +1,13 @@
 /**
- * Offline API v2 (POS): static header auth, endpoints keyed by the merchant's orderId. The pay
- * has its own read timeout (LINE Pay asks for at least 40 s).
+ * Offline API v2 (POS): static header auth, endpoints keyed by the merchant's orderId (URL-
+ * encoded in paths). The pay has its own read timeout (LINE Pay asks for at least 40 s); the
+ * other calls use `timeoutMs` when set, else LINE Pay's 20 s.
  */
-import type { Money } from "./online";
 import { callLinePay } from "./transport";
 import {
   DEFAULT_TIMEOUTS_MS,
   type LinePayClientOptions,
+  type Money,
   type Outcome,
   type PaymentDetail,
   type PosAuthorization,
@@ -17,18 +18,24 @@ import {
 export interface PosPayRequest extends Money {
   productName: string;
   orderId: string;
+  /** the customer's My Code: 12 (TH/global), 18 (TW) or 19 (JP) digits, valid 5 minutes */
   oneTimeKey: string;
   capture?: boolean;
   extras?: Record<string, unknown>;
 }
 
+const asArray = <T>(o: Outcome<T[]>): Outcome<T[]> =>
+  o.kind === "success" && !Array.isArray(o.info) ? { ...o, info: [] } : o;
+
 export function offlineApi(options: LinePayClientOptions) {
-  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUTS_MS.other;
-  const order = (orderId: string) => `/v2/payments/orders/${encodeURIComponent(orderId)}`;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUTS_MS.other;
+  const order = (orderId: string, action: string) => `/v2/payments/orders/${encodeURIComponent(orderId)}/${action}`;
+  // The request's terminal wins over the configured one; no header at all when neither is set.
   const device = (deviceProfileId?: string) => ({
     deviceType: options.deviceType,
     deviceProfileId: deviceProfileId ?? options.deviceProfileId,
   });
+  const v2 = { auth: "v2" as const, timeoutMs, device: device() };
 
   return {
     posPay: (body: PosPayRequest, extra: { deviceProfileId?: string } = {}): Promise<Outcome<PosPayInfo>> =>
@@ -37,52 +44,38 @@ export function offlineApi(options: LinePayClientOptions) {
         method: "POST",
         path: "/v2/payments/oneTimeKeys/pay",
         body,
-        auth: "v2",
+        ...v2,
         timeoutMs: options.posTimeoutMs,
-        ...device(extra.deviceProfileId),
+        device: device(extra.deviceProfileId),
       }),
 
+    /** info.status COMPLETE / FAIL / REFUND; the way to settle a lost pay answer. */
     posCheck: (orderId: string): Promise<Outcome<PosCheckInfo>> =>
-      callLinePay(options, {
-        operation: "pos.check",
-        method: "GET",
-        path: `${order(orderId)}/check`,
-        auth: "v2",
-        timeoutMs: timeout,
-        ...device(),
-      }),
+      callLinePay(options, { operation: "pos.check", method: "GET", path: order(orderId, "check"), ...v2 }),
 
     posVoid: (orderId: string): Promise<Outcome<unknown>> =>
-      callLinePay(options, {
-        operation: "pos.void",
-        method: "POST",
-        path: `${order(orderId)}/void`,
-        body: {},
-        auth: "v2",
-        timeoutMs: timeout,
-        ...device(),
-      }),
+      callLinePay(options, { operation: "pos.void", method: "POST", path: order(orderId, "void"), body: {}, ...v2 }),
 
     posCapture: (orderId: string, money: Money): Promise<Outcome<{ payInfo?: PosPayInfo["payInfo"] }>> =>
       callLinePay(options, {
         operation: "pos.capture",
         method: "POST",
-        path: `${order(orderId)}/capture`,
+        path: order(orderId, "capture"),
         body: { amount: money.amount, currency: money.currency },
-        auth: "v2",
-        timeoutMs: timeout,
-        ...device(),
+        ...v2,
       }),
 
-    posRefund: (orderId: string, body: { refundAmount?: number }): Promise<Outcome<{ refundTransactionId?: string }>> =>
+    // As online: no refundAmount refunds what remains, sent as "{}".
+    posRefund: (
+      orderId: string,
+      body: { refundAmount?: number } = {},
+    ): Promise<Outcome<{ refundTransactionId?: string }>> =>
       callLinePay(options, {
         operation: "pos.refund",
         method: "POST",
-        path: `${order(orderId)}/refund`,
-        body,
-        auth: "v2",
-        timeoutMs: timeout,
-        ...device(),
+        path: order(orderId, "refund"),
+        body: body.refundAmount === undefined ? {} : { refundAmount: body.refundAmount },
+        ...v2,
       }),
 
     posAuthorizations: (orderId: string): Promise<Outcome<PosAuthorization[]>> =>
@@ -90,21 +83,17 @@ export function offlineApi(options: LinePayClientOptions) {
         operation: "pos.authorizations",
         method: "GET",
         path: "/v2/payments/authorizations",
-        query: `orderId=${encodeURIComponent(orderId)}`,
-        auth: "v2",
-        timeoutMs: timeout,
-        ...device(),
-      }).then((o) => (o.kind === "success" && !Array.isArray(o.info) ? { ...o, info: [] } : o)),
+        query: new URLSearchParams({ orderId }).toString(),
+        ...v2,
+      }).then(asArray),
 
     posDetails: (orderId: string): Promise<Outcome<PaymentDetail[]>> =>
       callLinePay<PaymentDetail[]>(options, {
         operation: "pos.details",
         method: "GET",
         path: "/v2/payments",
-        query: `orderId=${encodeURIComponent(orderId)}`,
-        auth: "v2",
-        timeoutMs: timeout,
-        ...device(),
-      }).then((o) => (o.kind === "success" && !Array.isArray(o.info) ? { ...o, info: [] } : o)),
+        query: new URLSearchParams({ orderId }).toString(),
+        ...v2,
+      }).then(asArray),
   };
 }

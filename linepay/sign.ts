@@ -1,9 +1,14 @@
 /**
- * LINE Pay request authentication. v3/v4 and Partner Deposit: HMAC-SHA256 keyed by the channel
- * secret over `secret + path + X + nonce`, X being the exact body string sent (POST) or the
- * query string without "?" (GET). v2: the channel secret in a header, as LINE Pay's v2 asks.
+ * LINE Pay request authentication (LINEPAY.md "Authentication").
+ * v3/v4 and Partner Deposit: Base64(HMAC-SHA256(key = channel secret, message = secret + path
+ * + X + nonce)), X being the exact body string sent (POST) or the query string without "?"
+ * (GET), "" when there is none. v2: the channel secret itself in a header, as v2 asks.
  */
 
+/**
+ * One imported HMAC key per secret per isolate: importKey is the costly part of signing and a
+ * client may be built per request. Holds the promise so concurrent first calls share one import.
+ */
 const keys = new Map<string, Promise<CryptoKey>>();
 
 function hmacKey(secret: string): Promise<CryptoKey> {
@@ -12,6 +17,8 @@ function hmacKey(secret: string): Promise<CryptoKey> {
     key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
       "sign",
     ]);
+    // A failed import must not stick for the life of the isolate.
+    key.catch(() => keys.delete(secret));
     keys.set(secret, key);
   }
   return key;
@@ -25,14 +32,18 @@ function base64(bytes: ArrayBuffer): string {
 
 export interface SignInput {
   channelSecret: string;
+  /** the request path, without scheme, host or query: `/v3/payments/request` */
   path: string;
-  /** the exact body string (POST) or query string without "?" (GET); "" when none */
-  payload: string;
+  /** POST: the exact body string sent */
+  body?: string;
+  /** GET: the query string as sent, without "?" */
+  query?: string;
   nonce: string;
 }
 
-export async function signV3({ channelSecret, path, payload, nonce }: SignInput): Promise<string> {
-  const message = new TextEncoder().encode(channelSecret + path + payload + nonce);
+/** The `X-LINE-Authorization` value. Give `body` or `query` (neither signs ""). */
+export async function signV3({ channelSecret, path, body, query, nonce }: SignInput): Promise<string> {
+  const message = new TextEncoder().encode(channelSecret + path + (body ?? query ?? "") + nonce);
   return base64(await crypto.subtle.sign("HMAC", await hmacKey(channelSecret), message));
 }
 
@@ -41,36 +52,47 @@ export interface DeviceHeaders {
   deviceType?: string;
 }
 
-export async function v3Headers(
-  channelId: string,
-  channelSecret: string,
-  path: string,
-  payload: string,
-  device: DeviceHeaders = {},
-  nonce: string = crypto.randomUUID(),
-): Promise<Record<string, string>> {
+export interface V3HeaderInput extends DeviceHeaders {
+  channelId: string;
+  channelSecret: string;
+  path: string;
+  body?: string;
+  query?: string;
+  /** defaults to a fresh UUID v4; injectable for tests */
+  nonce?: string;
+}
+
+export async function v3Headers(input: V3HeaderInput): Promise<Record<string, string>> {
+  const nonce = input.nonce ?? crypto.randomUUID();
   const headers: Record<string, string> = {
     "Content-Type": "application/json",
-    "X-LINE-ChannelId": channelId,
+    "X-LINE-ChannelId": input.channelId,
     "X-LINE-Authorization-Nonce": nonce,
-    "X-LINE-Authorization": await signV3({ channelSecret, path, payload, nonce }),
+    "X-LINE-Authorization": await signV3({
+      channelSecret: input.channelSecret,
+      path: input.path,
+      body: input.body,
+      query: input.query,
+      nonce,
+    }),
   };
-  if (device.deviceProfileId) headers["X-LINE-MerchantDeviceProfileId"] = device.deviceProfileId;
-  if (device.deviceType) headers["X-LINE-MerchantDeviceType"] = device.deviceType;
+  if (input.deviceProfileId) headers["X-LINE-MerchantDeviceProfileId"] = input.deviceProfileId;
+  if (input.deviceType) headers["X-LINE-MerchantDeviceType"] = input.deviceType;
   return headers;
 }
 
-export function v2Headers(
-  channelId: string,
-  channelSecret: string,
-  device: DeviceHeaders = {},
-): Record<string, string> {
+export interface V2HeaderInput extends DeviceHeaders {
+  channelId: string;
+  channelSecret: string;
+}
+
+export function v2Headers(input: V2HeaderInput): Record<string, string> {
   const headers: Record<string, string> = {
     "Content-Type": "application/json",
-    "X-LINE-ChannelId": channelId,
-    "X-LINE-ChannelSecret": channelSecret,
+    "X-LINE-ChannelId": input.channelId,
+    "X-LINE-ChannelSecret": input.channelSecret,
   };
-  if (device.deviceType) headers["X-LINE-MerchantDeviceType"] = device.deviceType;
-  if (device.deviceProfileId) headers["X-LINE-MerchantDeviceProfileId"] = device.deviceProfileId;
+  if (input.deviceType) headers["X-LINE-MerchantDeviceType"] = input.deviceType;
+  if (input.deviceProfileId) headers["X-LINE-MerchantDeviceProfileId"] = input.deviceProfileId;
   return headers;
 }

@@ -101,6 +101,17 @@ export interface DepositInfo {
   fee?: number;
 }
 
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** `requests/{transactionId}/check`: the answer is the returnCode itself; info is usually absent. */
+export type CheckStatusInfo = Record<string, unknown>;
+
+/** Operations whose answers mean success with another code than 0000. */
+export const STATUS_CHECK_CODES = ["0000", "0110", "0121", "0122", "0123"] as const;
+
 /** Read-timeout minima from LINE Pay's documentation (LINEPAY.md), in ms. */
 export const DEFAULT_TIMEOUTS_MS = {
   request: 10_000,

@@ -1,0 +1,94 @@
+/** Pure parts of the order object: the transition table, fingerprints and money arithmetic. */
+import { describe, expect, it } from "vitest";
+import { canonicalJson, fingerprint } from "../../durable-objects/fingerprint";
+import { addMoney, sameMoney, subtractMoney, sumMoney } from "../../durable-objects/money";
+import type { OrderRecord } from "../../durable-objects/store/order-store";
+import { assertTransition, TRANSITIONS } from "../../durable-objects/transitions";
+import { GatewayError } from "../../model/problem";
+
+const order = (state: OrderRecord["state"]): OrderRecord => ({
+  scope: "order",
+  refId: "o-1",
+  kind: "online",
+  state,
+  amount: 100,
+  currency: "JPY",
+  refundedAmount: 0,
+  data: {},
+  createdAt: 0,
+  updatedAt: 0,
+});
+
+function codeOf(fn: () => void): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return error instanceof GatewayError ? error.code : "other";
+  }
+}
+
+describe("the transition table", () => {
+  it("lets creating operations start only on a new order", () => {
+    for (const op of ["reserve", "posPay", "preapprovedPay", "deposit"] as const) {
+      expect(codeOf(() => assertTransition(op, undefined, "order"))).toBeUndefined();
+      expect(codeOf(() => assertTransition(op, order("RESERVED"), "order"))).toBe("idempotency_mismatch");
+    }
+  });
+
+  it.each([
+    ["confirm", "RESERVED", undefined],
+    ["confirm", "VOIDED", "invalid_state"],
+    ["capture", "AUTHORIZED", undefined],
+    ["capture", "CAPTURED", "invalid_state"],
+    ["void", "AUTHORIZED", undefined],
+    ["void", "CAPTURED", "invalid_state"],
+    ["refund", "CAPTURED", undefined],
+    ["refund", "PARTIALLY_REFUNDED", undefined],
+    ["refund", "REFUNDED", "invalid_state"],
+    ["refund", "AUTHORIZED", "invalid_state"],
+    ["confirm", "UNKNOWN", "in_progress"],
+  ] as const)("%s from %s → %s", (op, state, expected) => {
+    expect(codeOf(() => assertTransition(op, order(state), "order"))).toBe(expected);
+  });
+
+  it("answers not_found for an operation on an order that does not exist", () => {
+    expect(codeOf(() => assertTransition("confirm", undefined, "order"))).toBe("not_found");
+  });
+
+  it("has an entry for every operation", () => {
+    expect(Object.keys(TRANSITIONS).sort()).toEqual([
+      "capture",
+      "confirm",
+      "deposit",
+      "posPay",
+      "preapprovedPay",
+      "refund",
+      "reserve",
+      "void",
+    ]);
+  });
+});
+
+describe("fingerprints", () => {
+  it("ignore key order and undefined fields but not values", async () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
+    expect(await fingerprint({ amount: 1, currency: "JPY" })).toBe(await fingerprint({ currency: "JPY", amount: 1 }));
+    expect(await fingerprint({ amount: 1, currency: "JPY" })).not.toBe(
+      await fingerprint({ amount: 2, currency: "JPY" }),
+    );
+    expect(await fingerprint({ a: "1" })).not.toBe(await fingerprint({ a: 1 }));
+  });
+});
+
+describe("money", () => {
+  it("adds and subtracts two-decimal amounts without float drift", () => {
+    expect(addMoney(0.1, 0.2)).toBe(0.3);
+    expect(subtractMoney(10.3, 10.1)).toBe(0.2);
+    expect(sumMoney([19.99, 0.01, 5.05])).toBe(25.05);
+    expect(sameMoney(0.1 + 0.2, 0.3)).toBe(true);
+    expect(sameMoney(1000, 999)).toBe(false);
+  });
+});

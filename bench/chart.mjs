@@ -1,7 +1,13 @@
 // A dependency-free SVG of latency percentile curves: one panel per mode (one caller, 64
 // callers), one line per scenario, percentile on x and milliseconds on a log y axis.
 
-const COLORS = { sandbox: "#8c8c8c", passthrough: "#1f77b4", gatewayPay: "#06c755", gatewayGet: "#ff7f0e" };
+const COLORS = {
+  sandbox: "#8c8c8c",
+  passthrough: "#1f77b4",
+  objectFloor: "#9467bd",
+  gatewayPay: "#06c755",
+  gatewayGet: "#ff7f0e",
+};
 const POINTS = [
   ["p1", 1],
   ["p10", 10],
@@ -50,7 +56,7 @@ export function latencyChart(results, machine) {
   const legend = Object.entries(COLORS)
     .map(
       ([name, color], i) =>
-        `<rect x="${20 + i * 150}" y="${height + 5}" width="12" height="12" fill="${color}"/><text x="${36 + i * 150}" y="${height + 15}">${name}</text>`,
+        `<rect x="${20 + i * 130}" y="${height + 5}" width="12" height="12" fill="${color}"/><text x="${36 + i * 130}" y="${height + 15}">${name}</text>`,
     )
     .join("\n");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width * 2}" height="${height + 45}" font-family="sans-serif" font-size="12">

@@ -70,6 +70,20 @@ const passthrough = start({
 });
 const passthroughUrl = (await passthrough.ready).origin;
 
+const floor = start({
+  name: "object-floor",
+  modules: true,
+  scriptPath: await bundle("bench/object-floor.ts", ".build/bench/object-floor.js"),
+  compatibilityDate: COMPAT,
+  durableObjects: { FLOOR: { className: "FloorObject", useSQLite: true } },
+  bindings: {
+    LINEPAY_API_BASE: sandboxUrl,
+    LINEPAY_CHANNEL_ID: secrets.LINEPAY_CHANNEL_ID,
+    LINEPAY_CHANNEL_SECRET: secrets.LINEPAY_CHANNEL_SECRET,
+  },
+});
+const floorUrl = (await floor.ready).origin;
+
 const gateway = start({
   name: "gateway",
   modules: true,
@@ -163,7 +177,18 @@ function summary(name, { result, samples, statuses, wallMs }) {
     requests: samples.length,
     statuses,
     errors: result.errors + result.timeouts,
-    percentiles: { p1: at(1), p10: at(10), p25: at(25), p50: at(50), p75: at(75), p90: at(90), p97_5: at(97.5), p99: at(99), p99_9: at(99.9), max: at(100) },
+    percentiles: {
+      p1: at(1),
+      p10: at(10),
+      p25: at(25),
+      p50: at(50),
+      p75: at(75),
+      p90: at(90),
+      p97_5: at(97.5),
+      p99: at(99),
+      p99_9: at(99.9),
+      max: at(100),
+    },
   };
 }
 
@@ -180,6 +205,7 @@ async function control(path, body) {
 const scenarios = {
   sandbox: { url: `${sandboxUrl}/v2/payments/oneTimeKeys/pay`, headers: v2Headers, body: () => posBody() },
   passthrough: { url: passthroughUrl, headers: { "Content-Type": "application/json" }, body: () => posBody() },
+  objectFloor: { url: floorUrl, headers: { "Content-Type": "application/json" }, body: () => posBody() },
   gatewayPay: { url: `${gatewayUrl}/v1/pos/payments`, headers: gatewayHeaders, body: () => posBody() },
 };
 
@@ -244,7 +270,7 @@ const stampede = {
   },
 };
 
-await Promise.all([gateway.dispose(), passthrough.dispose(), sandbox.dispose()]);
+await Promise.all([gateway.dispose(), floor.dispose(), passthrough.dispose(), sandbox.dispose()]);
 
 // Bundle: exactly what `wrangler deploy` would upload, minified.
 execFileSync("wrangler", ["deploy", "--dry-run", "--minify", "--outdir", ".build/bundle"], { stdio: "ignore" });

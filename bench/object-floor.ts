@@ -1,0 +1,41 @@
+/**
+ * The floor for "one Durable Object per order" on this machine: a Worker that sends each POS
+ * pay through a SQLite-backed object named by its orderId, which writes one row and forwards
+ * the pay to the sandbox. No auth, no validation, no journal: only what any design with an
+ * object per order must pay for (creating the object and one durable write).
+ */
+import { DurableObject } from "cloudflare:workers";
+
+interface FloorEnv {
+  LINEPAY_API_BASE: string;
+  LINEPAY_CHANNEL_ID: string;
+  LINEPAY_CHANNEL_SECRET: string;
+  FLOOR: DurableObjectNamespace<FloorObject>;
+}
+
+export class FloorObject extends DurableObject<FloorEnv> {
+  async pay(body: string): Promise<string> {
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS calls (at INTEGER)");
+    this.ctx.storage.sql.exec("INSERT INTO calls (at) VALUES (?)", Date.now());
+    const upstream = await fetch(`${this.env.LINEPAY_API_BASE}/v2/payments/oneTimeKeys/pay`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "X-LINE-ChannelId": this.env.LINEPAY_CHANNEL_ID,
+        "X-LINE-ChannelSecret": this.env.LINEPAY_CHANNEL_SECRET,
+        "X-LINE-MerchantDeviceType": "POS",
+      },
+      body,
+    });
+    return upstream.text();
+  }
+}
+
+export default {
+  async fetch(request: Request, env: FloorEnv): Promise<Response> {
+    const body = await request.text();
+    const orderId = (JSON.parse(body) as { orderId: string }).orderId;
+    const answer = await env.FLOOR.getByName(orderId).pay(body);
+    return new Response(answer, { headers: { "Content-Type": "application/json" } });
+  },
+};

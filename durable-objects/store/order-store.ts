@@ -76,17 +76,33 @@ export class OrderStore {
   readonly #sql: SqlStorage;
   readonly #storage: DurableObjectStorage;
 
+  /** Tables exist once the first write created them (a fresh object reads as empty). */
+  #ready: boolean;
+
   constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
     this.#sql = storage.sql;
-    migrate(this.#sql);
+    this.#ready = hasSchema(this.#sql);
+    if (this.#ready) migrate(this.#sql);
   }
 
+  /**
+   * Writes happen only inside transactions; the first one also creates the tables, so a new
+   * order pays one durable commit for schema and write-ahead record together, and a GET for
+   * an order that does not exist writes nothing at all.
+   */
   transaction<T>(fn: () => T): T {
-    return this.#storage.transactionSync(fn);
+    return this.#storage.transactionSync(() => {
+      if (!this.#ready) {
+        migrate(this.#sql);
+        this.#ready = true;
+      }
+      return fn();
+    });
   }
 
   loadOrder(): OrderRecord | undefined {
+    if (!this.#ready) return undefined;
     const row = this.#sql.exec<Row>("SELECT * FROM orders WHERE id = 1").toArray()[0];
     if (!row) return undefined;
     return {
@@ -131,12 +147,14 @@ export class OrderStore {
   }
 
   getOperation(key: string): OperationRecord | undefined {
+    if (!this.#ready) return undefined;
     const row = this.#sql.exec<Row>("SELECT * FROM operations WHERE key = ?", key).toArray()[0];
     return row ? toOperation(row) : undefined;
   }
 
   /** Operations whose outcome is not yet known (PENDING or UNKNOWN). */
   openOperations(): OperationRecord[] {
+    if (!this.#ready) return [];
     return this.#sql
       .exec<Row>("SELECT * FROM operations WHERE status != 'DONE' ORDER BY started_at")
       .toArray()
@@ -182,6 +200,7 @@ export class OrderStore {
   }
 
   events(): OrderEvent[] {
+    if (!this.#ready) return [];
     return this.#sql
       .exec<Row>("SELECT * FROM events ORDER BY seq")
       .toArray()
@@ -196,6 +215,10 @@ export class OrderStore {
         return event;
       });
   }
+}
+
+function hasSchema(sql: SqlStorage): boolean {
+  return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").toArray().length > 0;
 }
 
 function toOperation(row: Row): OperationRecord {

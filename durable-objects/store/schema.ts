@@ -47,11 +47,13 @@ const MIGRATIONS: string[] = [
    );`,
 ];
 
+/** Brings the tables to the latest version; writes nothing when they already are. */
 export function migrate(sql: SqlStorage): void {
   sql.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
   const row = sql.exec<{ version: number }>("SELECT version FROM schema_version").toArray()[0];
-  let version = row?.version ?? 0;
-  for (; version < MIGRATIONS.length; version++) sql.exec(MIGRATIONS[version]!);
-  if (!row) sql.exec("INSERT INTO schema_version (version) VALUES (?)", version);
-  else sql.exec("UPDATE schema_version SET version = ?", version);
+  const from = row?.version ?? 0;
+  if (from === MIGRATIONS.length) return;
+  for (let version = from; version < MIGRATIONS.length; version++) sql.exec(MIGRATIONS[version]!);
+  if (!row) sql.exec("INSERT INTO schema_version (version) VALUES (?)", MIGRATIONS.length);
+  else sql.exec("UPDATE schema_version SET version = ?", MIGRATIONS.length);
 }

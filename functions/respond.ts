@@ -1,16 +1,17 @@
 /**
- * Responses leave the gateway from here only: an answer from an object, a JSON body, or a
- * problem. Every response is `Cache-Control: no-store` (payment state must never be cached).
+ * Responses leave the gateway from here only. Every one is `Cache-Control: no-store`: it
+ * describes a payment or an error about one, and no cache between the caller and us may keep
+ * it. Answers with a 4xx or 5xx status carry RFC 9457 problem+json.
  */
 import type { GatewayAnswer } from "../model/answer";
-import { ConfigError } from "../model/config";
-import { GatewayError, problemAnswer, problemBody } from "../model/problem";
-import { logEdge } from "./log";
+import { PROBLEM_TYPE_BASE } from "../model/problem";
+
+export const PROBLEM_JSON = "application/problem+json";
 
 export function answerToResponse(answer: GatewayAnswer): Response {
   const headers = new Headers(answer.headers);
+  headers.set("Content-Type", answer.status >= 400 ? PROBLEM_JSON : "application/json");
   headers.set("Cache-Control", "no-store");
-  headers.set("Content-Type", answer.status >= 400 ? "application/problem+json" : "application/json");
   return new Response(JSON.stringify(answer.body), { status: answer.status, headers });
 }
 
@@ -18,40 +19,23 @@ export function json(body: unknown, status = 200): Response {
   return answerToResponse({ status, body });
 }
 
-/** The router's one `catch`: every thrown error becomes problem+json, never a stack trace. */
-export function errorToResponse(error: unknown, request?: Request): Response {
-  if (error instanceof GatewayError) {
-    const response = answerToResponse(problemAnswer(error));
-    if (error.code === "unauthorized") response.headers.set("WWW-Authenticate", 'Bearer realm="linepay-gateway"');
-    return response;
-  }
-  if (error instanceof ConfigError) {
-    logEdge({ event: "config.error", level: "error", detail: error.message });
-    return answerToResponse({
-      status: 500,
-      body: {
-        ...problemBody("upstream_unavailable", error.message),
-        status: 500,
-        title: "Gateway misconfigured",
-        code: "configuration_error",
-        type: "https://linepay-gateway.dev/problems/configuration-error",
-      },
-    });
-  }
-  logEdge({
-    event: "internal.error",
-    level: "error",
-    path: request ? new URL(request.url).pathname : undefined,
-    error: error instanceof Error ? error.name : typeof error,
-  });
+/**
+ * Problems only the edge produces, outside the contract's table (model/problem.ts): they are
+ * about the gateway itself, never about an order, so no Durable Object ever stores them.
+ */
+export const EDGE_PROBLEMS = {
+  method_not_allowed: { status: 405, title: "Method not allowed" },
+  configuration_error: { status: 500, title: "Gateway misconfigured" },
+  internal_error: { status: 500, title: "Internal error" },
+} as const;
+
+export type EdgeProblemCode = keyof typeof EDGE_PROBLEMS;
+
+export function edgeProblem(code: EdgeProblemCode, detail: string, headers: Record<string, string> = {}): Response {
+  const { status, title } = EDGE_PROBLEMS[code];
   return answerToResponse({
-    status: 500,
-    body: {
-      type: "https://linepay-gateway.dev/problems/internal-error",
-      title: "Internal error",
-      status: 500,
-      detail: "the gateway failed unexpectedly",
-      code: "internal_error",
-    },
+    status,
+    body: { type: PROBLEM_TYPE_BASE + code.replaceAll("_", "-"), title, status, detail, code },
+    headers,
   });
 }

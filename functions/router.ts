@@ -1,26 +1,56 @@
 /**
- * The router is the Worker (itty-router v5): routes in one table, and one `catch` that turns
- * every error into problem+json. Handlers throw GatewayError; they never build error bodies.
+ * The router is the Worker (itty-router v5): `before` refuses what no route could accept,
+ * the routes run, one `catch` (errors.ts) turns every thrown error into problem+json, and
+ * `finally` makes sure no response leaves without `Cache-Control: no-store`. Handlers throw
+ * GatewayError; they never build error bodies.
  */
 import { Router, type IRequest } from "itty-router";
 import { GatewayError } from "../model/problem";
-import { answerToResponse, errorToResponse } from "./respond";
-import { createDeposit, depositWebhook, getDeposit } from "./routes/deposits";
+import { toProblemResponse } from "./errors";
+import { edgeProblem } from "./respond";
+import { createDeposit, getDeposit } from "./routes/deposits";
 import { capture, confirm, getPayment, refund, reserve, voidPayment } from "./routes/payments";
 import { posPay } from "./routes/pos";
 import { preapprovedPay, regKeyExpire, regKeyStatus } from "./routes/preapproved";
 import { health, openapi } from "./routes/service";
+import { depositWebhook } from "./routes/webhooks";
+import { checkDeclaredLength } from "./validation/read-body";
 
 type Args = [Env, ExecutionContext];
 
-const notFound = (request: IRequest) => {
-  throw new GatewayError("not_found", `no route for ${request.method} ${new URL(request.url).pathname}`);
+/** No route's body may exceed the cap: refuse a declared oversized body before auth or reading. */
+const refuseOversizedBody = (request: IRequest): undefined => {
+  checkDeclaredLength(request);
+  return undefined;
 };
 
-export const router = Router<IRequest, Args>({
-  catch: (error: unknown, request: IRequest) => errorToResponse(error, request),
-  finally: [(response: Response | undefined) => response ?? answerToResponse({ status: 404, body: {} })],
+const noStore = (response: Response | undefined): Response => {
+  if (!response) return edgeProblem("internal_error", "no response was produced");
+  if (response.headers.get("Cache-Control") === "no-store") return response;
+  const copy = new Response(response.body, response);
+  copy.headers.set("Cache-Control", "no-store");
+  return copy;
+};
+
+export const router = Router<IRequest, Args, Response>({
+  before: [refuseOversizedBody],
+  catch: toProblemResponse,
+  finally: [noStore],
 });
+
+/** A path some route serves with another method is a 405 with `Allow`; any other path a 404. */
+const unmatched = (request: IRequest): Response => {
+  const { pathname } = new URL(request.url);
+  const allowed = new Set<string>();
+  for (const [method, pattern] of router.routes) {
+    if (method !== "ALL" && pattern.test(pathname)) allowed.add(method);
+  }
+  if (allowed.size > 0) {
+    const allow = [...allowed].join(", ");
+    return edgeProblem("method_not_allowed", `${request.method} is not allowed here; use ${allow}`, { Allow: allow });
+  }
+  throw new GatewayError("not_found", "no such route");
+};
 
 router
   .get("/healthz", health)
@@ -38,4 +68,4 @@ router
   .post("/v1/deposits", createDeposit)
   .get("/v1/deposits/:depositId", getDeposit)
   .post("/v1/webhooks/deposits", depositWebhook)
-  .all("*", notFound);
+  .all("*", unmatched);

@@ -4,10 +4,11 @@
  * leaked KV listing or object name gives nobody a usable token.
  */
 
-const TOKEN = /^rk_[A-Za-z0-9_-]{43}$/;
+/** Exported so the edge's path schema and OpenAPI document use the same pattern. */
+export const TOKEN_PATTERN = /^rk_[A-Za-z0-9_-]{43}$/;
 
 export function isWellFormedToken(token: string): boolean {
-  return TOKEN.test(token);
+  return TOKEN_PATTERN.test(token);
 }
 
 export function newToken(): string {

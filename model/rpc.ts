@@ -23,3 +23,14 @@ export interface OrderObjectRpc {
   /** The order (or deposit) with its events; a 404 problem when it does not exist. */
   view(ref: OrderRef): Promise<GatewayAnswer>;
 }
+
+/**
+ * The regKey lane (`REGKEY_LANES.getByName(tokenId)`) as the edge sees it: both take the
+ * token id (SHA-256 of the token, model/regkey-token.ts), never the token.
+ */
+export interface RegKeyLaneRpc {
+  /** `{status: "ACTIVE" | "EXPIRED"}` from LINE Pay's regKey check; 404 for an unknown token. */
+  status(tokenId: string): Promise<GatewayAnswer>;
+  /** Expires the regKey at LINE Pay and removes it from the vault: `{status: "EXPIRED"}`. */
+  expire(tokenId: string): Promise<GatewayAnswer>;
+}

@@ -1,74 +1,153 @@
 /**
- * Caller authentication (CONTRACT.md "Callers and authentication"): a Bearer JWT verified by
- * jose, HS256 with AUTH_JWT_SECRET or asymmetric keys from AUTH_JWKS_URL. Algorithms are
- * pinned per key source, so an HS256 token can never be checked against a public key (the
- * classic confusion) and `alg: none` never verifies. `exp` is required, `aud` must match, and
- * the `scope` claim (space-separated) must hold one of the route's scopes.
+ * Caller authentication (CONTRACT.md "Callers and authentication"): `Authorization: Bearer
+ * <JWT>` verified by jose against AUTH_JWT_SECRET (HS256) or the JWKS at AUTH_JWKS_URL.
+ *
+ * - Algorithms are pinned per key source: the secret verifies only HS256, the JWKS only
+ *   RS256/PS256/ES256/EdDSA. The token's header picks the source, but the pin decides, so an
+ *   HS256 token can never be checked against a public key (the classic alg confusion) and
+ *   `alg: none` never verifies.
+ * - `exp` is required, `aud` must equal AUTH_AUDIENCE, and the `scope` claim (space-separated,
+ *   OAuth style) must hold one of the route's scopes: missing or bad → 401, no scope → 403.
  */
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from "jose";
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from "jose";
 import type { Config } from "../../model/config";
-import { GatewayError } from "../../model/problem";
+import { logEdge } from "../log";
+import { AuthError } from "./auth-error";
 
 export type Scope = "payments" | "pos" | "deposits";
 
-const MAX_TOKEN_BYTES = 8 * 1024;
-const ASYMMETRIC = ["RS256", "PS256", "ES256", "EdDSA"];
-/** Clock skew between the caller's issuer and Cloudflare's edge. */
-const CLOCK_TOLERANCE_S = 30;
+/** Real tokens are well under 2 KiB; a cap keeps header parsing and HMAC work bounded. */
+export const MAX_TOKEN_CHARS = 8 * 1024;
+const ASYMMETRIC_ALGS = ["RS256", "PS256", "ES256", "EdDSA"];
+/**
+ * Seconds of clock skew forgiven on `exp`/`nbf`: the issuer's clock and Cloudflare's may
+ * disagree by a few seconds, and a token rejected for being 2 s early is a support ticket. Kept
+ * small because it extends every token's life by that much.
+ */
+export const CLOCK_TOLERANCE_S = 30;
 
-const secretKeys = new Map<string, Uint8Array>();
-const jwksSets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+const REALM = 'Bearer realm="linepay-gateway"';
 
-function secretKey(secret: string): Uint8Array {
-  let key = secretKeys.get(secret);
-  if (!key) {
-    key = new TextEncoder().encode(secret);
-    secretKeys.set(secret, key);
-  }
-  return key;
+export interface CallerKeys {
+  /** HS256 key: the UTF-8 bytes of AUTH_JWT_SECRET, or that key already imported. */
+  secret?: CryptoKey | Uint8Array;
+  /** Asymmetric keys (a remote JWKS in production, a local one in tests). */
+  jwks?: JWTVerifyGetKey;
 }
 
-function jwks(url: string) {
-  let set = jwksSets.get(url);
-  if (!set) {
-    set = createRemoteJWKSet(new URL(url), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000 });
-    jwksSets.set(url, set);
+// Per isolate: the HMAC key is imported once (not on every request), and the remote JWKS set
+// caches the keys it fetched, so both are kept per secret / URL.
+const secretKeys = new Map<string, Promise<CryptoKey>>();
+const remoteSets = new Map<string, JWTVerifyGetKey>();
+
+async function keysFor(config: Config): Promise<CallerKeys> {
+  const { jwtSecret, jwksUrl } = config.auth;
+  const keys: CallerKeys = {};
+  if (jwtSecret) {
+    let secret = secretKeys.get(jwtSecret);
+    if (!secret) {
+      const raw = new TextEncoder().encode(jwtSecret);
+      secret = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+      secretKeys.set(jwtSecret, secret);
+    }
+    keys.secret = await secret;
   }
-  return set;
+  if (jwksUrl) {
+    let set = remoteSets.get(jwksUrl);
+    if (!set) {
+      set = createRemoteJWKSet(new URL(jwksUrl), {
+        timeoutDuration: 5_000,
+        cooldownDuration: 30_000,
+        cacheMaxAge: 600_000,
+      });
+      remoteSets.set(jwksUrl, set);
+    }
+    keys.jwks = set;
+  }
+  return keys;
 }
 
-const unauthorized = (detail: string) => new GatewayError("unauthorized", detail);
+const unauthorized = (detail: string) => new AuthError("unauthorized", detail, `${REALM}, error="invalid_token"`);
 
-export async function verifyCaller(request: Request, config: Config, scopes: Scope[]): Promise<JWTPayload> {
-  const header = request.headers.get("Authorization") ?? "";
-  const match = /^Bearer ([A-Za-z0-9_.~+/-]+=*)$/.exec(header);
-  if (!match) throw unauthorized("a Bearer token is required");
+/** The bearer token of the request, or 401. */
+export function bearerToken(request: Request): string {
+  const header = request.headers.get("Authorization");
+  if (header === null) throw new AuthError("unauthorized", "a Bearer token is required", REALM);
+  if (header.length > MAX_TOKEN_CHARS + 16) throw unauthorized("the token is too large");
+  const match = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i.exec(header);
+  if (!match) throw new AuthError("unauthorized", "a Bearer token is required", REALM);
   const token = match[1]!;
-  if (token.length > MAX_TOKEN_BYTES) throw unauthorized("the token is too large");
+  if (token.length > MAX_TOKEN_CHARS) throw unauthorized("the token is too large");
+  return token;
+}
 
+/** Verifies `token` and checks that it grants one of `scopes`. Exported for tests with local keys. */
+export async function verifyCallerToken(
+  token: string,
+  keys: CallerKeys,
+  audience: string,
+  scopes: readonly Scope[],
+): Promise<JWTPayload> {
   let alg: unknown;
   try {
     alg = decodeProtectedHeader(token).alg;
   } catch {
     throw unauthorized("the token is malformed");
   }
-  const options = { audience: config.auth.audience, requiredClaims: ["exp"], clockTolerance: CLOCK_TOLERANCE_S };
+  const options = { audience, requiredClaims: ["exp"], clockTolerance: CLOCK_TOLERANCE_S };
   let payload: JWTPayload;
-  try {
-    if (alg === "HS256" && config.auth.jwtSecret) {
-      ({ payload } = await jwtVerify(token, secretKey(config.auth.jwtSecret), { ...options, algorithms: ["HS256"] }));
-    } else if (typeof alg === "string" && ASYMMETRIC.includes(alg) && config.auth.jwksUrl) {
-      ({ payload } = await jwtVerify(token, jwks(config.auth.jwksUrl), { ...options, algorithms: ASYMMETRIC }));
-    } else {
-      throw unauthorized("the token's algorithm is not accepted");
-    }
-  } catch (error) {
-    if (error instanceof GatewayError) throw error;
-    throw unauthorized("the token is invalid or expired");
+  if (alg === "HS256" && keys.secret) {
+    ({ payload } = await jwtVerify(token, keys.secret, { ...options, algorithms: ["HS256"] }).catch(toAuthError));
+  } else if (typeof alg === "string" && ASYMMETRIC_ALGS.includes(alg) && keys.jwks) {
+    ({ payload } = await jwtVerify(token, keys.jwks, { ...options, algorithms: ASYMMETRIC_ALGS }).catch(
+      (error: unknown) => {
+        if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
+          // The key set could not be fetched: not the caller's fault, but nothing can be verified.
+          logEdge({ event: "auth.jwks_unavailable", level: "error", error: (error as Error)?.name ?? "unknown" });
+        }
+        return toAuthError(error);
+      },
+    ));
+  } else {
+    throw unauthorized("the token's algorithm is not accepted");
   }
-  const granted = typeof payload.scope === "string" ? payload.scope.split(" ") : [];
+  const granted = typeof payload.scope === "string" ? payload.scope.split(/\s+/) : [];
   if (!scopes.some((s) => granted.includes(s))) {
-    throw new GatewayError("forbidden", `this route needs the scope ${scopes.join(" or ")}`);
+    const wanted = scopes.join(" or ");
+    throw new AuthError(
+      "forbidden",
+      `this route needs the scope ${wanted}`,
+      `${REALM}, error="insufficient_scope", scope="${scopes.join(" ")}"`,
+    );
   }
   return payload;
+}
+
+/** Rethrows a jose failure as a 401 whose detail says what kind, never what the token held. */
+function toAuthError(error: unknown): never {
+  if (error instanceof joseErrors.JWTExpired) throw unauthorized("the token has expired");
+  if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthorized("the token's claims are not accepted");
+  throw unauthorized("the token is invalid");
+}
+
+/** Authenticates the caller of a route that accepts any of `scopes`; returns the token's claims. */
+export async function requireScope(
+  request: Request,
+  config: Config,
+  scopes: Scope | readonly Scope[],
+): Promise<JWTPayload> {
+  const token = bearerToken(request);
+  return verifyCallerToken(
+    token,
+    await keysFor(config),
+    config.auth.audience,
+    typeof scopes === "string" ? [scopes] : scopes,
+  );
 }

@@ -1,6 +1,11 @@
-/** Online orders (Online API v3/v4) and the orderId routes shared with POS and preapproved orders. */
-import type { Money, ReserveBody } from "../../model/commands";
-import { GatewayError } from "../../model/problem";
+/**
+ * Online orders (`/v1/payments`, LINE Pay Online API v3/v4), and the orderId routes that POS
+ * and preapproved orders share: capture, void, refund and GET accept scope `payments` or `pos`.
+ * The reserve body's orderId names the order object; the other routes take it from the path.
+ */
+import type { IRequest } from "itty-router";
+import type { OrderRef } from "../../model/rpc";
+import { pathParam, readJson, requiredHeader } from "../validation/read-body";
 import {
   IdempotencyKeySchema,
   MoneySchema,
@@ -9,60 +14,54 @@ import {
   ReserveSchema,
   VoidSchema,
 } from "../validation/schemas";
-import { pathParam, readBody, validate } from "../validation/read-body";
 import { authorize, runOnOrder, viewOrder, type Handler } from "./context";
 
-const orderRef = (raw: string | undefined) => ({
-  scope: "order" as const,
-  id: pathParam(raw, OrderIdSchema, "orderId"),
+const orderRef = (request: IRequest): OrderRef => ({
+  scope: "order",
+  id: pathParam(OrderIdSchema, request.params.orderId, "orderId"),
 });
 
 export const reserve: Handler = async (request, env) => {
-  await authorize(request, env, ["payments"]);
-  const body = (await readBody(request, ReserveSchema)) as ReserveBody;
+  await authorize(request, env, "payments");
+  const body = await readJson(request, ReserveSchema);
   return runOnOrder(env, { scope: "order", id: body.orderId }, { op: "reserve", body });
 };
 
 export const confirm: Handler = async (request, env) => {
-  await authorize(request, env, ["payments"]);
-  const ref = orderRef(request.params.orderId);
-  const body = (await readBody(request, MoneySchema)) as Money;
+  await authorize(request, env, "payments");
+  const ref = orderRef(request);
+  const body = await readJson(request, MoneySchema);
   return runOnOrder(env, ref, { op: "confirm", body });
 };
 
 export const capture: Handler = async (request, env) => {
   await authorize(request, env, ["payments", "pos"]);
-  const ref = orderRef(request.params.orderId);
-  const body = (await readBody(request, MoneySchema)) as Money;
+  const ref = orderRef(request);
+  const body = await readJson(request, MoneySchema);
   return runOnOrder(env, ref, { op: "capture", body });
 };
 
 export const voidPayment: Handler = async (request, env) => {
   await authorize(request, env, ["payments", "pos"]);
-  const ref = orderRef(request.params.orderId);
-  await readBody(request, VoidSchema, true);
+  const ref = orderRef(request);
+  await readJson(request, VoidSchema, { optional: true });
   return runOnOrder(env, ref, { op: "void" });
 };
 
+/** Several partial refunds of one order are legitimate, so the Idempotency-Key names each one. */
 export const refund: Handler = async (request, env) => {
   await authorize(request, env, ["payments", "pos"]);
-  const ref = orderRef(request.params.orderId);
-  const key = request.headers.get("Idempotency-Key");
-  if (key === null) {
-    throw new GatewayError("invalid_request", "the Idempotency-Key header is required for refunds", {
-      errors: [{ path: "Idempotency-Key", message: "required" }],
-    });
-  }
-  const idempotencyKey = validate(IdempotencyKeySchema, key, "Idempotency-Key header");
-  const body = await readBody(request, RefundSchema, true);
+  const ref = orderRef(request);
+  const idempotencyKey = requiredHeader(request, IdempotencyKeySchema, "Idempotency-Key");
+  const { refundAmount } = await readJson(request, RefundSchema, { optional: true });
   return runOnOrder(env, ref, {
     op: "refund",
     idempotencyKey,
-    ...(body.refundAmount === undefined ? {} : { refundAmount: body.refundAmount }),
+    ...(refundAmount === undefined ? {} : { refundAmount }),
   });
 };
 
 export const getPayment: Handler = async (request, env) => {
   await authorize(request, env, ["payments", "pos"]);
-  return viewOrder(env, orderRef(request.params.orderId));
+  return viewOrder(env, orderRef(request));
 };

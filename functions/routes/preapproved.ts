@@ -1,42 +1,47 @@
 /**
- * Preapproved payments on a regKey token. The token is never used as a name or key: its
- * SHA-256 (the token id) names the lane object and the vault entry. A malformed token is
- * answered like an unknown one (404), so the routes reveal nothing about token formats.
+ * Preapproved payments on a regKey token (`/v1/preapproved/{regKeyToken}`, scope `payments`).
+ * The token itself never names anything: its SHA-256 (the token id, model/regkey-token.ts)
+ * names the lane object and the vault entry, so object names and KV keys give nobody a usable
+ * token. A malformed token is answered like an unknown one (404): no such token exists.
  */
-import type { PreapprovedPayBody } from "../../model/commands";
+import type { IRequest } from "itty-router";
+import * as v from "valibot";
 import { GatewayError } from "../../model/problem";
-import { isWellFormedToken, tokenId } from "../../model/regkey-token";
+import { tokenId } from "../../model/regkey-token";
+import type { RegKeyLaneRpc } from "../../model/rpc";
 import { answerToResponse } from "../respond";
-import { PreapprovedPaySchema } from "../validation/schemas";
-import { readBody } from "../validation/read-body";
+import { readJson } from "../validation/read-body";
+import { PreapprovedPaySchema, RegKeyTokenSchema } from "../validation/schemas";
 import { authorize, runOnOrder, type Handler } from "./context";
 
-async function tokenIdFrom(raw: string | undefined): Promise<string> {
-  let token = "";
+async function tokenIdOf(request: IRequest): Promise<string> {
+  let token: string;
   try {
-    token = decodeURIComponent(raw ?? "");
+    token = decodeURIComponent(request.params.regKeyToken ?? "");
   } catch {
     token = "";
   }
-  if (!isWellFormedToken(token)) throw new GatewayError("not_found", "unknown regKey token");
+  if (!v.is(RegKeyTokenSchema, token)) throw new GatewayError("not_found", "unknown regKey token");
   return tokenId(token);
 }
 
+const lane = (env: Env, tid: string): RegKeyLaneRpc => env.REGKEY_LANES.getByName(tid);
+
 export const preapprovedPay: Handler = async (request, env) => {
-  await authorize(request, env, ["payments"]);
-  const tid = await tokenIdFrom(request.params.regKeyToken);
-  const body = (await readBody(request, PreapprovedPaySchema)) as PreapprovedPayBody;
+  await authorize(request, env, "payments");
+  const tid = await tokenIdOf(request);
+  const body = await readJson(request, PreapprovedPaySchema);
   return runOnOrder(env, { scope: "order", id: body.orderId }, { op: "preapprovedPay", tokenId: tid, body });
 };
 
 export const regKeyStatus: Handler = async (request, env) => {
-  await authorize(request, env, ["payments"]);
-  const tid = await tokenIdFrom(request.params.regKeyToken);
-  return answerToResponse(await env.REGKEY_LANES.getByName(tid).status(tid));
+  await authorize(request, env, "payments");
+  const tid = await tokenIdOf(request);
+  return answerToResponse(await lane(env, tid).status(tid));
 };
 
 export const regKeyExpire: Handler = async (request, env) => {
-  await authorize(request, env, ["payments"]);
-  const tid = await tokenIdFrom(request.params.regKeyToken);
-  return answerToResponse(await env.REGKEY_LANES.getByName(tid).expire(tid));
+  await authorize(request, env, "payments");
+  const tid = await tokenIdOf(request);
+  return answerToResponse(await lane(env, tid).expire(tid));
 };

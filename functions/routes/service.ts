@@ -1,4 +1,4 @@
-/** Service routes: health and the OpenAPI document. No token needed. */
+/** Service routes: health and the OpenAPI document. No token needed; nothing about orders. */
 import { version } from "../../package.json";
 import { openApiDocument } from "../openapi";
 import { json } from "../respond";

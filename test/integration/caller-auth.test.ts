@@ -8,21 +8,42 @@ import { sandbox } from "../support/sandbox";
 const b64url = (o: unknown) => btoa(JSON.stringify(o)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 const secret = () => new TextEncoder().encode(env.AUTH_JWT_SECRET);
 
-async function signed(claims: Record<string, unknown>, opts: { exp?: string | number | null; aud?: string; key?: Uint8Array } = {}) {
-  let jwt = new SignJWT({ scope: "payments", ...claims }).setProtectedHeader({ alg: "HS256" }).setAudience(opts.aud ?? env.AUTH_AUDIENCE);
+async function signed(
+  claims: Record<string, unknown>,
+  opts: { exp?: string | number | null; aud?: string; key?: Uint8Array } = {},
+) {
+  let jwt = new SignJWT({ scope: "payments", ...claims })
+    .setProtectedHeader({ alg: "HS256" })
+    .setAudience(opts.aud ?? env.AUTH_AUDIENCE);
   if (opts.exp !== null) jwt = jwt.setExpirationTime(opts.exp ?? "5m");
   return jwt.sign(opts.key ?? secret());
 }
 
 const tokens: [string, () => Promise<string>][] = [
-  ["forged with another secret", () => signed({}, { key: new TextEncoder().encode("not-the-secret-not-the-secret-00") })],
+  [
+    "forged with another secret",
+    () => signed({}, { key: new TextEncoder().encode("not-the-secret-not-the-secret-00") }),
+  ],
   ["expired", () => signed({}, { exp: Math.floor(Date.now() / 1000) - 3600 })],
   ["without exp", () => signed({}, { exp: null })],
   ["for another audience", () => signed({}, { aud: "someone-else" })],
-  ["with alg none", async () => `${b64url({ alg: "none", typ: "JWT" })}.${b64url({ scope: "payments", aud: env.AUTH_AUDIENCE, exp: Math.floor(Date.now() / 1000) + 600 })}.`],
+  [
+    "with alg none",
+    async () =>
+      `${b64url({ alg: "none", typ: "JWT" })}.${b64url({ scope: "payments", aud: env.AUTH_AUDIENCE, exp: Math.floor(Date.now() / 1000) + 600 })}.`,
+  ],
   ["malformed", async () => "not.a.jwt"],
   ["oversized", async () => `${"a".repeat(9000)}.b.c`],
-  ["not yet valid", async () => new SignJWT({ scope: "payments" }).setProtectedHeader({ alg: "HS256" }).setAudience(env.AUTH_AUDIENCE).setExpirationTime("10m").setNotBefore("5m").sign(secret())],
+  [
+    "not yet valid",
+    async () =>
+      new SignJWT({ scope: "payments" })
+        .setProtectedHeader({ alg: "HS256" })
+        .setAudience(env.AUTH_AUDIENCE)
+        .setExpirationTime("10m")
+        .setNotBefore("5m")
+        .sign(secret()),
+  ],
 ];
 
 describe("caller authentication", () => {
@@ -38,7 +59,10 @@ describe("caller authentication", () => {
   it.each(tokens)("answers 401 to a token %s", async (_name, make) => {
     const orderId = uniqueId();
     const token = await make();
-    const res = await call("POST", "/v1/payments", { body: reserveBody(orderId), headers: { Authorization: `Bearer ${token}` } });
+    const res = await call("POST", "/v1/payments", {
+      body: reserveBody(orderId),
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(401);
     expect(res.text).not.toContain(token.slice(0, 40));
     expect((await sandbox.calls({ orderId })).request ?? 0).toBe(0);
@@ -67,7 +91,9 @@ describe("caller authentication", () => {
     const doc = await call("GET", "/openapi.json", { auth: false });
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/v1/payments", "/v1/pos/payments", "/v1/deposits", "/v1/webhooks/deposits"]));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(["/v1/payments", "/v1/pos/payments", "/v1/deposits", "/v1/webhooks/deposits"]),
+    );
   });
 
   it("answers unknown routes with a 404 problem", async () => {

@@ -5,6 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { tokenId } from "../../model/regkey-token";
 import { call, reserveBody, uniqueId } from "../support/gateway";
 import { sandbox } from "../support/sandbox";
 
@@ -66,12 +67,14 @@ describe("preapproved payments", () => {
   });
 
   it("expires the regKey once and forgets the token after card error 1281", async () => {
-    const { token } = await registered();
+    const { token, regKey } = await registered();
     const payId = uniqueId("charge");
     await sandbox.fault("preapproved.pay", { type: "returnCode", returnCode: "1281" }, payId);
     const res = await payOn(token, payId);
     expect(res.status).toBe(402);
     expect(res.body).toMatchObject({ code: "payment_declined", returnCode: "1281" });
+    expect((await sandbox.calls({ regKey }))["preapproved.expire"]).toBe(1);
+    expect(await env.REGKEYS.get(`regkey:${await tokenId(token)}`)).toBeNull();
     const after = await call("GET", `/v1/preapproved/${token}`);
     expect(after.status).toBe(404);
     const next = await payOn(token, uniqueId("charge"));

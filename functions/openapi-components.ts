@@ -1,0 +1,133 @@
+/**
+ * The reusable parts of the OpenAPI document (openapi.ts): request schemas converted from the
+ * valibot validators, and the response shapes of model/order.ts and model/problem.ts.
+ */
+import { toJsonSchema } from "@valibot/to-json-schema";
+import type * as v from "valibot";
+import { CURRENCIES, DEPOSIT_STATES, ORDER_STATES } from "../model/order";
+import { PROBLEM_CODES } from "../model/problem";
+import { EDGE_PROBLEMS } from "./respond";
+import {
+  DepositSchema,
+  DepositWebhookSchema,
+  MoneySchema,
+  PosPaySchema,
+  PreapprovedPaySchema,
+  RefundSchema,
+  ReserveSchema,
+} from "./validation/schemas";
+
+export type Json = Record<string, unknown>;
+
+export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+export const AMOUNT_RULES =
+  "Amounts are positive; integers for JPY and TWD, at most two decimals for THB and USD " +
+  "(as written: 0.30000000000000004 is refused, not rounded).";
+
+export function jsonSchema(schema: v.GenericSchema): Json {
+  // Object-level checks (currency decimals, sums) have no JSON Schema form: they are described in text.
+  const { $schema: _drop, ...rest } = toJsonSchema(schema, {
+    target: "draft-2020-12",
+    typeMode: "input",
+    errorMode: "ignore",
+  }) as Json;
+  return rest;
+}
+
+export function components(): Json {
+  const event = {
+    type: "object",
+    properties: {
+      at: { type: "string", format: "date-time" },
+      operation: { type: "string" },
+      outcome: { type: "string" },
+      returnCode: { type: "string" },
+      detail: { type: "string" },
+    },
+  };
+  const order = {
+    type: "object",
+    required: ["orderId", "kind", "state", "amount", "currency", "refundedAmount"],
+    properties: {
+      orderId: { type: "string" },
+      kind: { enum: ["online", "pos", "preapproved"] },
+      state: { enum: [...ORDER_STATES] },
+      amount: { type: "number" },
+      currency: { enum: [...CURRENCIES] },
+      transactionId: { type: "string", pattern: "^\\d+$", description: "LINE Pay's 19-digit id, as a string" },
+      payInfo: {
+        type: "array",
+        items: { type: "object", properties: { method: { type: "string" }, amount: { type: "number" } } },
+      },
+      refundedAmount: { type: "number" },
+      paymentUrl: { type: "object", properties: { web: { type: "string" }, app: { type: "string" } } },
+      regKeyToken: { type: "string", description: "confirm of a PREAPPROVED reservation only" },
+      authorizationExpireDate: { type: "string" },
+      events: { type: "array", items: ref("Event") },
+    },
+  };
+  const deposit = {
+    type: "object",
+    required: ["depositId", "state", "amount", "currency"],
+    properties: {
+      depositId: { type: "string" },
+      state: { enum: [...DEPOSIT_STATES] },
+      transactionId: { type: "string", pattern: "^\\d+$" },
+      amount: { type: "integer" },
+      currency: { const: "JPY" },
+      fee: { type: ["integer", "null"] },
+      events: { type: "array", items: ref("Event") },
+    },
+  };
+  const problemSchema = {
+    type: "object",
+    description: "RFC 9457 problem details",
+    required: ["type", "title", "status", "detail", "code"],
+    properties: {
+      type: { type: "string", format: "uri" },
+      title: { type: "string" },
+      status: { type: "integer" },
+      detail: { type: "string" },
+      code: { enum: [...Object.keys(PROBLEM_CODES), ...Object.keys(EDGE_PROBLEMS)] },
+      returnCode: { type: "string", description: "LINE Pay's returnCode, where LINE Pay answered" },
+      returnMessage: { type: "string" },
+      orderId: { type: "string" },
+      depositId: { type: "string" },
+      errors: {
+        type: "array",
+        description: "invalid_request only: one entry per field; `path` like packages[0].amount, empty for the body",
+        items: {
+          type: "object",
+          required: ["path", "message"],
+          properties: { path: { type: "string" }, message: { type: "string" } },
+        },
+      },
+    },
+  };
+  return {
+    securitySchemes: {
+      bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "`scope`: payments, pos, deposits" },
+      webhookSignature: {
+        type: "apiKey",
+        in: "header",
+        name: "webhook-signature",
+        description: "Standard Webhooks: webhook-id, webhook-timestamp (within 5 minutes), webhook-signature",
+      },
+    },
+    schemas: {
+      ReserveRequest: { ...jsonSchema(ReserveSchema), description: AMOUNT_RULES },
+      Money: { ...jsonSchema(MoneySchema), description: AMOUNT_RULES },
+      RefundRequest: jsonSchema(RefundSchema),
+      PosPayRequest: jsonSchema(PosPaySchema),
+      PreapprovedPayRequest: jsonSchema(PreapprovedPaySchema),
+      DepositRequest: jsonSchema(DepositSchema),
+      DepositWebhook: jsonSchema(DepositWebhookSchema),
+      Order: order,
+      Deposit: deposit,
+      Event: event,
+      RegKeyStatus: { type: "object", properties: { status: { enum: ["ACTIVE", "EXPIRED"] } } },
+      Problem: problemSchema,
+    },
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * Caller JWTs at the edge: every way a token can be wrong is a 401 problem with a Bearer
+ * challenge and no trace of the token; a good token without the route's scope is a 403; and
+ * none of it reaches a Durable Object.
+ */
+import { env } from "cloudflare:workers";
+import { SignJWT, createLocalJWKSet, exportJWK, exportSPKI, generateKeyPair } from "jose";
+import { describe, expect, it } from "vitest";
+import { CLOCK_TOLERANCE_S, verifyCallerToken } from "../../functions/auth/caller-jwt";
+import { mint, send, sendTrapped } from "./helpers";
+
+const b64url = (o: unknown) => btoa(JSON.stringify(o)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+const now = () => Math.floor(Date.now() / 1000);
+
+const badTokens: [string, () => Promise<string>][] = [
+  ["forged with another secret", () => mint({ key: new TextEncoder().encode("another-secret-another-secret-00") })],
+  ["expired an hour ago", () => mint({ exp: now() - 3600 })],
+  ["expired beyond the clock tolerance", () => mint({ exp: now() - CLOCK_TOLERANCE_S - 30 })],
+  ["without exp", () => mint({ exp: null })],
+  ["for another audience", () => mint({ aud: "someone-else" })],
+  [
+    "with alg none",
+    async () =>
+      `${b64url({ alg: "none", typ: "JWT" })}.${b64url({ scope: "payments", aud: "linepay-gateway", exp: now() + 600 })}.`,
+  ],
+  [
+    "with alg none and a copied signature",
+    async () => {
+      const good = (await mint()).split(".");
+      return `${b64url({ alg: "none" })}.${good[1]}.${good[2]}`;
+    },
+  ],
+  ["malformed", async () => "not.a.jwt"],
+  ["of random base64url", async () => "eyJhbGciOi"],
+  ["oversized but validly signed", () => mint({ claims: { padding: "x".repeat(9000) } })],
+  [
+    "with a payload altered after signing",
+    async () => {
+      const [h, , s] = (await mint({ scope: "pos" })).split(".");
+      return `${h}.${b64url({ scope: "payments", aud: "linepay-gateway", exp: now() + 600 })}.${s}`;
+    },
+  ],
+];
+
+describe("caller JWTs", () => {
+  it("answers 401 problem+json with a Bearer challenge when the token is missing", async () => {
+    const res = await send("/v1/payments/o-1", { auth: false });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+    expect(res.headers.get("WWW-Authenticate")).toMatch(/^Bearer /);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    expect(res.body).toMatchObject({
+      status: 401,
+      code: "unauthorized",
+      title: expect.any(String),
+      detail: expect.any(String),
+    });
+  });
+
+  it.each(badTokens)("answers 401 to a token %s, without echoing it or reaching an object", async (_name, make) => {
+    const token = await make();
+    const res = await sendTrapped("/v1/payments/o-1", { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe("unauthorized");
+    expect(res.headers.get("WWW-Authenticate")).toContain('error="invalid_token"');
+    for (const part of token.split(".").filter((p) => p.length > 8)) expect(res.text).not.toContain(part.slice(0, 24));
+    expect(res.touched).toEqual([]);
+  });
+
+  it.each([
+    ["a Basic scheme", "Basic dXNlcjpwYXNz"],
+    ["an empty Bearer", "Bearer "],
+    ["two tokens", "Bearer a.b.c d.e.f"],
+  ])("answers 401 to %s", async (_name, header) => {
+    const res = await sendTrapped("/v1/payments/o-1", { headers: { Authorization: header } });
+    expect(res.status).toBe(401);
+    expect(res.touched).toEqual([]);
+  });
+
+  it("tells an expired token from a forged one, in words only", async () => {
+    const expired = await sendTrapped("/v1/payments/o-1", {
+      headers: { Authorization: `Bearer ${await mint({ exp: now() - 3600 })}` },
+    });
+    expect(expired.body.detail).toMatch(/expired/);
+    const forged = await sendTrapped("/v1/payments/o-1", {
+      headers: { Authorization: `Bearer ${await mint({ key: new TextEncoder().encode("x".repeat(32)) })}` },
+    });
+    expect(forged.body.detail).not.toMatch(/expired/);
+  });
+
+  it("forgives clock skew within the tolerance", async () => {
+    const res = await sendTrapped("/v1/payments/o-1", {
+      headers: { Authorization: `Bearer ${await mint({ exp: now() - 5 })}` },
+    });
+    expect(res.status).toBe(299);
+  });
+
+  it("accepts the scheme name in any case, as RFC 9110 says", async () => {
+    const res = await sendTrapped("/v1/payments/o-1", { headers: { Authorization: `bearer ${await mint()}` } });
+    expect(res.status).toBe(299);
+  });
+
+  it("answers 403 with insufficient_scope to a valid token without the route's scope", async () => {
+    const res = await sendTrapped("/v1/deposits/d-1", { auth: "payments pos" });
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: "forbidden", status: 403 });
+    expect(res.headers.get("WWW-Authenticate")).toContain('error="insufficient_scope"');
+    expect(res.touched).toEqual([]);
+    expect(
+      (
+        await sendTrapped("/v1/payments/o-1", {
+          auth: null as never,
+          headers: { Authorization: `Bearer ${await mint({ scope: null })}` },
+        })
+      ).status,
+    ).toBe(403);
+  });
+
+  it("does not read a scope out of a longer word", async () => {
+    expect((await sendTrapped("/v1/pos/payments", { auth: "pos-admin", body: {} })).status).toBe(403);
+  });
+
+  it.each([
+    ["GET /v1/payments/o-1", "pos"],
+    ["GET /v1/payments/o-1", "payments"],
+    ["POST /v1/payments/o-1/void", "pos"],
+    ["POST /v1/payments/o-1/void", "payments"],
+    ["POST /v1/payments/o-1/capture", "pos"],
+    ["GET /v1/deposits/d-1", "deposits"],
+    ["GET /v1/payments/o-1", "openid  pos  profile"],
+  ])("lets %s through with scope %j", async (route, scope) => {
+    const [method, path] = route.split(" ") as [string, string];
+    const body = path.endsWith("/capture") ? { amount: 100, currency: "JPY" } : undefined;
+    const res = await sendTrapped(path, { method, auth: scope, ...(body ? { body } : {}) });
+    expect(res.status).toBe(299);
+    expect(res.touched).toHaveLength(1);
+  });
+
+  it.each([
+    ["POST /v1/payments/o-1/confirm", "pos"],
+    ["POST /v1/pos/payments", "payments"],
+    ["POST /v1/deposits", "payments pos"],
+    ["GET /v1/preapproved/rk_x", "pos"],
+  ])("refuses %s with scope %j", async (route, scope) => {
+    const [method, path] = route.split(" ") as [string, string];
+    const res = await sendTrapped(path, { method, auth: scope, ...(method === "POST" ? { body: {} } : {}) });
+    expect(res.status).toBe(403);
+  });
+
+  it("gets a real order object's 404 through the deployed Worker with a good token", async () => {
+    const res = await send(`/v1/payments/never-${crypto.randomUUID()}`, { auth: "pos" });
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe("not_found");
+    expect(env.AUTH_AUDIENCE).toBe("linepay-gateway");
+  });
+});
+
+describe("verifyCallerToken with asymmetric keys", () => {
+  const audience = "linepay-gateway";
+
+  async function keys() {
+    const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256" };
+    return { privateKey, publicKey, jwk, jwks: createLocalJWKSet({ keys: [jwk] }) };
+  }
+
+  it("accepts an ES256 token from the JWKS", async () => {
+    const { privateKey, jwks } = await keys();
+    const token = await new SignJWT({ scope: "payments" })
+      .setProtectedHeader({ alg: "ES256", kid: "k1" })
+      .setAudience(audience)
+      .setExpirationTime("5m")
+      .sign(privateKey);
+    await expect(verifyCallerToken(token, { jwks }, audience, ["payments"])).resolves.toMatchObject({
+      scope: "payments",
+    });
+    await expect(verifyCallerToken(token, { jwks }, audience, ["pos"])).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("never verifies an HS256 token against the public key (alg confusion)", async () => {
+    const { publicKey, jwk, jwks } = await keys();
+    const attempts = [
+      new TextEncoder().encode(JSON.stringify(jwk)),
+      new TextEncoder().encode(await exportSPKI(publicKey)),
+    ];
+    for (const key of attempts) {
+      const token = await new SignJWT({ scope: "payments" })
+        .setProtectedHeader({ alg: "HS256", kid: "k1" })
+        .setAudience(audience)
+        .setExpirationTime("5m")
+        .sign(key);
+      await expect(verifyCallerToken(token, { jwks }, audience, ["payments"])).rejects.toMatchObject({
+        code: "unauthorized",
+      });
+      const otherSecret = new TextEncoder().encode("the-configured-hs256-secret-0000");
+      await expect(
+        verifyCallerToken(token, { jwks, secret: otherSecret }, audience, ["payments"]),
+      ).rejects.toMatchObject({
+        code: "unauthorized",
+      });
+    }
+  });
+
+  it("refuses an asymmetric token when only the HS256 secret is configured", async () => {
+    const { privateKey } = await keys();
+    const token = await new SignJWT({ scope: "payments" })
+      .setProtectedHeader({ alg: "ES256", kid: "k1" })
+      .setAudience(audience)
+      .setExpirationTime("5m")
+      .sign(privateKey);
+    await expect(
+      verifyCallerToken(token, { secret: new TextEncoder().encode("s".repeat(32)) }, audience, ["payments"]),
+    ).rejects.toMatchObject({ code: "unauthorized" });
+  });
+
+  it("requires exp from the JWKS path too", async () => {
+    const { privateKey, jwks } = await keys();
+    const token = await new SignJWT({ scope: "payments" })
+      .setProtectedHeader({ alg: "ES256", kid: "k1" })
+      .setAudience(audience)
+      .sign(privateKey);
+    await expect(verifyCallerToken(token, { jwks }, audience, ["payments"])).rejects.toMatchObject({
+      code: "unauthorized",
+    });
+  });
+});

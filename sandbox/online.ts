@@ -36,7 +36,10 @@ export function request(ctx: OpContext): Response {
     return envelope("2101", "Parameter error.");
   if (!SUPPORTED_CURRENCIES.includes(b.currency)) return envelope("1178", "Unsupported currency.");
   if (b.amount <= 0) return envelope("1183", "Amount must be greater than 0.");
-  const packages = b.packages.reduce((s: number, p: Body) => s + cents(p.amount), 0);
+  // LINE Pay's rule: amount = Σ package amounts + Σ userFee + shipping fee.
+  const packages =
+    b.packages.reduce((s: number, p: Body) => s + cents(p.amount) + cents(p.userFee ?? 0), 0) +
+    cents(b.options?.shipping?.feeAmount ?? 0);
   const productsFit = b.packages.every(
     (p: Body) =>
       Array.isArray(p.products) &&

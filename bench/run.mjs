@@ -340,7 +340,8 @@ lines.push(
 const table = lines.join("\n");
 console.log(`\n${table}\n`);
 
-writeFileSync("docs/bench-latency.svg", latencyChart(results, machine));
+// A quick run keeps its chart to itself: the committed chart is the full run's.
+writeFileSync(QUICK ? "bench/results/latency-quick.svg" : "docs/bench-latency.svg", latencyChart(results, machine));
 if (!QUICK) {
   const doc = readFileSync("BENCHMARKS.md", "utf8");
   const start = "<!-- bench:start -->";

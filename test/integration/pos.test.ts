@@ -103,6 +103,25 @@ describe("POS payments", () => {
     expect((await sandbox.calls({ orderId }))["pos.pay"]).toBe(1);
   });
 
+  it("schedules the next check when an alarm cannot settle the order either", async () => {
+    const orderId = uniqueId("pos");
+    await sandbox.fault("pos.pay", { type: "drop" }, orderId);
+    await sandbox.fault("pos.check", { type: "http", status: 500 }, orderId, 2);
+    expect((await pay(await posBody(orderId))).status).toBe(202);
+    expect(await runDurableObjectAlarm(stubFor(orderId))).toBe(true);
+    expect((await call("GET", `/v1/payments/${orderId}`, { scope: "pos" })).body.state).toBe("UNKNOWN");
+    // The first alarm failed too: a second one must have been set.
+    expect(await runDurableObjectAlarm(stubFor(orderId))).toBe(true);
+    const seen = await call("GET", `/v1/payments/${orderId}`, { scope: "pos" });
+    expect(seen.body.state).toBe("CAPTURED");
+    expect(
+      seen.body.events.filter((e: { operation: string }) => e.operation === "pos.check").length,
+    ).toBeGreaterThanOrEqual(2);
+    expect((await sandbox.calls({ orderId }))["pos.pay"]).toBe(1);
+    // Settled: nothing left to check.
+    expect(await runDurableObjectAlarm(stubFor(orderId))).toBe(false);
+  });
+
   it("keeps checking by alarm when the status check itself times out, also across a restart", async () => {
     const orderId = uniqueId("pos");
     const body = await posBody(orderId);

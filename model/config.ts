@@ -4,6 +4,8 @@
  * CONTRACT.md "Configuration" is the list.
  */
 
+import type { LinePayClientOptions } from "../linepay/types";
+
 /** Vars the contract names but `wrangler.toml` leaves unset. */
 interface OptionalVars {
   LINEPAY_TIMEOUT_MS?: string;
@@ -20,17 +22,8 @@ export interface RegKeyKeyring {
 }
 
 export interface Config {
-  linePay: {
-    apiBase: string;
-    channelId: string;
-    channelSecret: string;
-    deviceProfileId?: string;
-    deviceType: string;
-    /** Overrides every online and deposit read timeout when set. */
-    timeoutMs?: number;
-    posTimeoutMs: number;
-    onlineVersion: "v3" | "v4";
-  };
+  /** exactly what the LINE Pay client takes (linepay/types.ts), read from the env */
+  linePay: Omit<LinePayClientOptions, "fetch" | "log">;
   auth: {
     jwtSecret?: string;
     jwksUrl?: string;

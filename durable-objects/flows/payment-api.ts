@@ -6,7 +6,7 @@
  */
 import type { Money } from "../../model/commands";
 import type { LinePayClient } from "../../linepay/client";
-import type { Outcome, PayInfoItem } from "../../linepay/types";
+import type { Outcome, PayInfoItem, PaymentDetail } from "../../linepay/types";
 import { sumMoney } from "../money";
 import type { OrderRecord } from "../store/order-store";
 
@@ -33,8 +33,14 @@ export function paymentApi(order: OrderRecord, lp: LinePayClient): PaymentApi {
   return order.kind === "pos" ? offlineApi(lp) : onlineApi(lp);
 }
 
-function refundedTotal(list: { refundAmount: number }[] | undefined): number {
-  return sumMoney((list ?? []).map((r) => Math.abs(r.refundAmount)));
+/** A payment details entry as a snapshot (refunds are negative amounts in LINE Pay's list). */
+export function snapshotOf(detail: PaymentDetail): PaymentSnapshot {
+  return {
+    transactionId: detail.transactionId,
+    status: detail.payStatus ?? "CAPTURE",
+    payInfo: detail.payInfo,
+    refundedTotal: sumMoney((detail.refundList ?? []).map((r) => Math.abs(r.refundAmount))),
+  };
 }
 
 function onlineApi(lp: LinePayClient): PaymentApi {
@@ -48,15 +54,7 @@ function onlineApi(lp: LinePayClient): PaymentApi {
       const outcome = await lp.details({ transactionIds: [order.transactionId] });
       if (outcome.kind !== "success") return outcome;
       const found = outcome.info.find((d) => d.transactionId === order.transactionId);
-      const info: PaymentSnapshot | null = found
-        ? {
-            transactionId: found.transactionId,
-            status: found.payStatus ?? "CAPTURE",
-            payInfo: found.payInfo,
-            refundedTotal: refundedTotal(found.refundList),
-          }
-        : null;
-      return { ...outcome, info };
+      return { ...outcome, info: found ? snapshotOf(found) : null };
     },
   };
 }
@@ -91,15 +89,7 @@ function offlineApi(lp: LinePayClient): PaymentApi {
           ? { kind: "success", returnCode: "0000", returnMessage: "", info: null }
           : details;
       const found = details.info.find((d) => d.orderId === order.refId);
-      const info: PaymentSnapshot | null = found
-        ? {
-            transactionId: found.transactionId,
-            status: found.payStatus ?? "CAPTURE",
-            payInfo: found.payInfo,
-            refundedTotal: refundedTotal(found.refundList),
-          }
-        : null;
-      return { ...details, info };
+      return { ...details, info: found ? snapshotOf(found) : null };
     },
   };
 }

@@ -11,6 +11,7 @@ import { ok, idExtras, problem } from "../views";
 import { checkPaidAmount } from "./amount-check";
 import type { FlowContext, OperationSpec, RecoveryPolicy, StepResult } from "./operation";
 import { isUncertain, lostStep, refusalAnswer, refusedEvent, uncertainEvent } from "./outcomes";
+import { settleNotFound } from "./never-created";
 import { paymentApi, stateOf } from "./payment-api";
 
 type PosPayCommand = { op: "posPay"; body: PosPayBody };
@@ -21,9 +22,6 @@ export const POS_RECOVERY: RecoveryPolicy = {
   windowMs: 20 * 60_000,
   slowIntervalMs: 15 * 60_000,
 };
-
-/** After a timeout the pay may still be running at LINE Pay; "no such order" means nothing until then. */
-const STILL_RUNNING_GRACE_MS = 60_000;
 
 async function settlePaid(
   order: OrderRecord,
@@ -159,44 +157,13 @@ export const posPaySpec: OperationSpec<PosPayCommand> = {
     }
     if (isUncertain(check)) return { kind: "unknown", events: [uncertainEvent("pos.check", check)] };
     if (check.returnCode === "1150") {
-      // An HTTP error or a malformed answer means LINE Pay finished handling the pay; a timeout
-      // or reset does not, so "no such order" is only final once the pay cannot still be running.
-      const handled =
-        record.lostReason === "http" || record.lostReason === "malformed" || record.lostReason === "temporary";
-      const running = ctx.now() - record.startedAt < ctx.config.linePay.posTimeoutMs + STILL_RUNNING_GRACE_MS;
-      if (!handled && running) {
-        return {
-          kind: "unknown",
-          events: [
-            {
-              operation: "pos.check",
-              outcome: "not_found_yet",
-              returnCode: "1150",
-              detail: "no payment yet; the lost pay may still be running",
-            },
-          ],
-        };
-      }
-      const failed: OrderRecord = { ...order, state: "FAILED" };
-      return {
-        kind: "settled",
-        order: failed,
-        answer: problem(
-          new GatewayError("upstream_unavailable", "LINE Pay never created the payment; pay again with a new orderId", {
-            ...idExtras(order),
-            returnCode: "1150",
-            returnMessage: check.returnMessage,
-          }),
-        ),
-        events: [
-          {
-            operation: "posPay",
-            outcome: "never_created",
-            returnCode: "1150",
-            detail: `status check: no such order (first answer lost by ${record.lostReason ?? "restart"})`,
-          },
-        ],
-      };
+      return settleNotFound(order, record, ctx, {
+        operation: "posPay",
+        check: "pos.check",
+        readTimeoutMs: ctx.config.linePay.posTimeoutMs,
+        returnCode: "1150",
+        returnMessage: check.returnMessage,
+      });
     }
     void command;
     return { kind: "unknown", events: [refusedEvent("pos.check", check)] };

@@ -13,12 +13,11 @@ import { checkPaidAmount } from "./amount-check";
 import type { FlowContext, OperationSpec, StepResult } from "./operation";
 import { DEFAULT_RECOVERY } from "./operation";
 import { isUncertain, lostStep, refusalAnswer, refusedEvent, uncertainEvent } from "./outcomes";
-import { stateOf } from "./payment-api";
+import { settleNotFound } from "./never-created";
+import { snapshotOf, stateOf } from "./payment-api";
+import { DEFAULT_TIMEOUTS_MS } from "../../linepay/types";
 
 type PreapprovedCommand = { op: "preapprovedPay"; tokenId: string; body: PreapprovedPayBody };
-
-/** A lost payment may still be running at LINE Pay for up to its read timeout. */
-const STILL_RUNNING_GRACE_MS = 60_000;
 
 const lane = (ctx: FlowContext, tid: string) => ctx.env.REGKEY_LANES.getByName(tid);
 
@@ -36,46 +35,13 @@ async function settleFromDetails(
     };
   const found = seen.info.find((d) => d.orderId === order.refId);
   if (!found) {
-    const handled = record && ["http", "malformed", "temporary"].includes(record.lostReason ?? "");
-    const running =
-      record && ctx.now() - record.startedAt < (ctx.config.linePay.timeoutMs ?? 20_000) + STILL_RUNNING_GRACE_MS;
-    if (!record || (!handled && running)) {
-      return {
-        kind: "unknown",
-        events: [
-          {
-            operation: "details",
-            outcome: "not_found_yet",
-            detail: "no payment yet; the lost payment may still be running",
-          },
-        ],
-      };
-    }
-    const failed: OrderRecord = { ...order, state: "FAILED" };
-    return {
-      kind: "settled",
-      order: failed,
-      answer: problem(
-        new GatewayError(
-          "upstream_unavailable",
-          "LINE Pay never created the payment; pay again with a new orderId",
-          idExtras(order),
-        ),
-      ),
-      events: [
-        {
-          operation: "preapprovedPay",
-          outcome: "never_created",
-          detail: "payment details list no payment for this orderId",
-        },
-      ],
-    };
+    return settleNotFound(order, record, ctx, {
+      operation: "preapprovedPay",
+      check: "details",
+      readTimeoutMs: ctx.config.linePay.timeoutMs ?? DEFAULT_TIMEOUTS_MS.other,
+    });
   }
-  const refundedTotal = (found.refundList ?? []).reduce((s, r) => s + Math.abs(r.refundAmount), 0);
-  const state = stateOf(
-    { transactionId: found.transactionId, status: found.payStatus ?? "CAPTURE", refundedTotal },
-    order.amount,
-  );
+  const state = stateOf(snapshotOf(found), order.amount);
   const paid: OrderRecord = {
     ...order,
     state,

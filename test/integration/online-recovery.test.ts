@@ -95,6 +95,34 @@ describe("lost answers on the online flow", () => {
     expect((await sandbox.ledger(orderId)).payments[orderId].refunded).toBe(400);
   });
 
+  it("keeps giving back a wrongly charged amount by alarm when the first refund fails", async () => {
+    const orderId = uniqueId();
+    await approved(orderId);
+    await sandbox.fault("confirm", { type: "payAmount", amount: 1200 }, orderId);
+    await sandbox.fault("refund", { type: "http", status: 500, phase: "before" }, orderId);
+    await sandbox.fault("details", { type: "http", status: 500 }, orderId);
+    const res = await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } });
+    expect(res.status).toBe(502);
+    expect(res.body.code).toBe("amount_mismatch");
+    expect((await sandbox.ledger(orderId)).payments[orderId]).toMatchObject({ captured: 1200, refunded: 0 });
+    // Until the money is back, nothing else may happen to the order.
+    const refund = await call("POST", `/v1/payments/${orderId}/refund`, {
+      body: {},
+      headers: { "Idempotency-Key": "x" },
+    });
+    expect(refund.status).toBe(409);
+    expect(refund.body.code).toBe("in_progress");
+
+    expect(await runDurableObjectAlarm(stubFor(orderId))).toBe(true);
+    const seen = await call("GET", `/v1/payments/${orderId}`);
+    expect(seen.body.state).toBe("REFUNDED");
+    expect(seen.body.events.map((e: { outcome: string }) => e.outcome)).toEqual(
+      expect.arrayContaining(["amount_mismatch", "refunded"]),
+    );
+    expect((await sandbox.ledger(orderId)).payments[orderId]).toMatchObject({ captured: 1200, refunded: 1200 });
+    expect((await sandbox.calls({ orderId })).refund).toBe(2);
+  });
+
   it("re-sends a reserve whose answer was lost before LINE Pay processed it", async () => {
     const orderId = uniqueId();
     await sandbox.fault("request", { type: "http", status: 500, phase: "before" }, orderId);

@@ -8,6 +8,8 @@ import type { OrderCommand } from "../../model/commands";
 import { readConfig, type Config } from "../../model/config";
 import { objectName, type OrderObjectRpc, type OrderRef } from "../../model/rpc";
 import { requireScope, type Scope } from "../auth/caller-jwt";
+import { GatewayError } from "../../model/problem";
+import { logEdge } from "../log";
 import { answerToResponse } from "../respond";
 
 export type Handler = (request: IRequest, env: Env, ctx: ExecutionContext) => Promise<Response>;
@@ -23,8 +25,33 @@ function orderObject(env: Env, ref: OrderRef): OrderObjectRpc {
   return env.ORDERS.getByName(objectName(ref));
 }
 
+/**
+ * A call that fails inside the object (it was reset, evicted or overloaded mid-request) may
+ * already have reached LINE Pay: its outcome is unknown here but recorded there (write-ahead)
+ * and recovered by the object. The caller gets the contract's `in_progress`, never a 500.
+ */
 export async function runOnOrder(env: Env, ref: OrderRef, command: OrderCommand): Promise<Response> {
-  return answerToResponse(await orderObject(env, ref).execute(ref, command));
+  let answer;
+  try {
+    answer = await orderObject(env, ref).execute(ref, command);
+  } catch (error) {
+    logEdge({
+      event: "order.call_failed",
+      level: "error",
+      code: command.op,
+      error: error instanceof Error ? error.name : typeof error,
+    });
+    const ids = ref.scope === "deposit" ? { depositId: ref.id } : { orderId: ref.id };
+    throw new GatewayError(
+      "in_progress",
+      "the order's object restarted while handling this request; its outcome is being recovered, ask again",
+      {
+        ...ids,
+        retryAfter: 2,
+      },
+    );
+  }
+  return answerToResponse(answer);
 }
 
 export async function viewOrder(env: Env, ref: OrderRef): Promise<Response> {

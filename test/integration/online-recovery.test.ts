@@ -4,7 +4,7 @@
  * object restarts.
  */
 import { env } from "cloudflare:workers";
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, reserveBody, uniqueId } from "../support/gateway";
 import { sandbox } from "../support/sandbox";
@@ -58,6 +58,30 @@ describe("lost answers on the online flow", () => {
     expect((await sandbox.calls({ orderId })).confirm).toBe(1);
     const ledger = (await sandbox.ledger(orderId)).payments[orderId];
     expect(ledger.captured).toBe(1000);
+  });
+
+  it("recovers a confirm cut off mid-call by a reset of its object, with one upstream confirm", async () => {
+    const orderId = uniqueId();
+    await approved(orderId);
+    await sandbox.fault("confirm", { type: "delay", ms: 800 }, orderId);
+    const pending = call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await abortAllDurableObjects();
+    const cut = await pending;
+    expect(cut.status).toBe(409);
+    expect(cut.body.code).toBe("in_progress");
+    expect(cut.headers.get("Retry-After")).toMatch(/^\d+$/);
+    // The restarted object found its PENDING write-ahead record: UNKNOWN, recovered by its
+    // alarm (which Miniflare may already have run on its own: run it, then look).
+    for (let i = 0; i < 20; i++) {
+      await runDurableObjectAlarm(stubFor(orderId));
+      if ((await call("GET", `/v1/payments/${orderId}`)).body.state !== "UNKNOWN") break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const seen = await call("GET", `/v1/payments/${orderId}`);
+    expect(seen.body.state).toBe("CAPTURED");
+    expect(seen.body.events.some((e: { detail?: string }) => e.detail?.includes("restarted"))).toBe(true);
+    expect((await sandbox.calls({ orderId })).confirm).toBe(1);
   });
 
   it("lets a confirm that LINE Pay never processed be sent again", async () => {

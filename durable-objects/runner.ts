@@ -16,6 +16,7 @@ import type { OrderCommand } from "../model/commands";
 import { GatewayError } from "../model/problem";
 import type { OrderRef } from "../model/rpc";
 import { fingerprint } from "./fingerprint";
+import { watchReservation } from "./flows/reservation-watch";
 import type { AnySpec, FlowContext, RecoveryPolicy, StepResult } from "./flows/operation";
 import { logEvent } from "./log";
 import type { NewEvent, OperationRecord, OrderRecord, OrderStore } from "./store/order-store";
@@ -86,6 +87,7 @@ export class OperationRunner {
         await this.#recover(order, fresh);
       });
     }
+    await this.#serialize(() => this.#watch());
     await this.rearm();
   }
 
@@ -95,7 +97,23 @@ export class OperationRunner {
       .openOperations()
       .map((r) => r.nextCheckAt)
       .filter((t): t is number => t !== undefined);
+    const order = this.#host.store.loadOrder();
+    if (order?.state === "RESERVED" && order.data.watchAt !== undefined) due.push(order.data.watchAt);
     if (due.length > 0) await this.#host.scheduleAlarm(Math.min(...due));
+  }
+
+  /** The order's own watch (an unfinished reservation), when no operation is open. */
+  async #watch(): Promise<void> {
+    const { store } = this.#host;
+    const order = store.loadOrder();
+    if (order?.data.watchAt === undefined || store.openOperations().length > 0) return;
+    const ctx = this.#host.context({ scope: order.scope, id: order.refId });
+    const { order: next, events } = await watchReservation(order, ctx);
+    const now = Date.now();
+    store.transaction(() => {
+      for (const event of events) store.appendEvent(event, now);
+      store.saveOrder({ ...next, updatedAt: now });
+    });
   }
 
   async #revive(spec: AnySpec, stored: GatewayAnswer, ref: OrderRef): Promise<GatewayAnswer> {
@@ -220,7 +238,7 @@ export class OperationRunner {
       }
     });
     logEvent({ event: "operation.settled", op: record.op, result: result.kind, status: result.answer.status });
-    if (result.kind === "settled" && result.followUp) await this.rearm();
+    if (result.kind === "settled") await this.rearm();
     return result.answer;
   }
 

@@ -8,6 +8,7 @@ import type { ConfirmInfo } from "../../linepay/types";
 import type { OrderRecord } from "../store/order-store";
 import { ok } from "../views";
 import { checkPaidAmount } from "./amount-check";
+import { RESERVATION_WATCH_MS } from "./reservation-watch";
 import { afterConfirm, withToken, withoutToken } from "./confirm-hooks";
 import { DEFAULT_RECOVERY, type FlowContext, type OperationSpec, type StepResult } from "./operation";
 import { isUncertain, notProcessedAnswer, refusalAnswer, refusedEvent, uncertainEvent } from "./outcomes";
@@ -33,7 +34,7 @@ async function sendReserve(
       ...order,
       state: "RESERVED",
       transactionId: outcome.info.transactionId,
-      data: { ...order.data, paymentUrl: outcome.info.paymentUrl },
+      data: { ...order.data, paymentUrl: outcome.info.paymentUrl, watchAt: ctx.now() + RESERVATION_WATCH_MS },
     };
     return {
       kind: "settled",

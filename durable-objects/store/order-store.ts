@@ -19,6 +19,8 @@ export interface OrderData {
   /** token id of the regKey vault entry (PREAPPROVED confirm) and the token sealed for replays */
   regKeyTid?: string;
   regKeyTokenSealed?: string;
+  /** when to look at a RESERVED order again (reservation-watch.ts) */
+  watchAt?: number;
   /** a refund or void owed because LINE Pay charged the wrong amount */
   compensation?: { action: "refund" | "void"; reason: string };
   deposit?: { linePayNumber: string; fee: number | null; transactionIdUnknown?: boolean };

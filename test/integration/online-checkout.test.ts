@@ -3,6 +3,7 @@
  * sandbox, asserting states, amounts, every transactionId digit and upstream call counts.
  */
 import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, reserveBody, uniqueId } from "../support/gateway";
 import { sandbox } from "../support/sandbox";
@@ -156,6 +157,33 @@ describe("online checkout", () => {
       body: { amount: 1000, currency: "JPY" },
     });
     expect(captureReserved.status).toBe(409);
+  });
+
+  it("settles EXPIRED by alarm when the customer cancels and nobody confirms", async () => {
+    const orderId = uniqueId();
+    const order = await reserved(orderId);
+    await sandbox.cancel(order.transactionId);
+    // The watch is due 21 minutes after the reservation; run it now.
+    expect(await runDurableObjectAlarm(env.ORDERS.getByName(`order:${orderId}`))).toBe(true);
+    const seen = await call("GET", `/v1/payments/${orderId}`);
+    expect(seen.body.state).toBe("EXPIRED");
+    expect(
+      seen.body.events.some(
+        (e: { outcome: string; returnCode?: string }) => e.outcome === "expired" && e.returnCode === "0121",
+      ),
+    ).toBe(true);
+    const late = await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } });
+    expect(late.status).toBe(409);
+    expect((await sandbox.calls({ orderId })).confirm ?? 0).toBe(0);
+  });
+
+  it("keeps a reservation the customer is still looking at, and watches it again", async () => {
+    const orderId = uniqueId();
+    await reserved(orderId);
+    const stub = env.ORDERS.getByName(`order:${orderId}`);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await call("GET", `/v1/payments/${orderId}`)).body.state).toBe("RESERVED");
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
   });
 
   it("answers 404 for an order it does not know", async () => {

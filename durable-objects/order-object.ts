@@ -18,21 +18,20 @@ import { OrderStore } from "./store/order-store";
 import { orderView, problem } from "./views";
 
 export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
-  #store!: OrderStore;
-  #runner!: OperationRunner;
+  readonly #store: OrderStore;
+  readonly #runner: OperationRunner;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    void ctx.blockConcurrencyWhile(async () => {
-      this.#store = new OrderStore(ctx.storage);
-      this.#runner = new OperationRunner({
-        store: this.#store,
-        specFor,
-        context: (ref) => this.#context(ref),
-        scheduleAlarm: (at) => this.#scheduleAlarm(at),
-      });
-      await this.#resumeAfterRestart();
+    // SQLite is synchronous: the store and the runner exist before any request can arrive.
+    this.#store = new OrderStore(ctx.storage);
+    this.#runner = new OperationRunner({
+      store: this.#store,
+      specFor,
+      context: (ref) => this.#context(ref),
+      scheduleAlarm: (at) => this.#scheduleAlarm(at),
     });
+    void ctx.blockConcurrencyWhile(() => this.#resumeAfterRestart());
   }
 
   async execute(ref: OrderRef, command: OrderCommand): Promise<GatewayAnswer> {

@@ -22,6 +22,7 @@ export function orderView(order: OrderRecord, events?: OrderEvent[]): OrderView 
   if (order.payInfo) view.payInfo = order.payInfo;
   if (order.data.paymentUrl && order.state === "RESERVED") view.paymentUrl = order.data.paymentUrl;
   if (order.data.authorizationExpireDate) view.authorizationExpireDate = order.data.authorizationExpireDate;
+  if (typeof order.data.paymentProvider === "string") view.paymentProvider = order.data.paymentProvider;
   if (events) view.events = events;
   return view;
 }

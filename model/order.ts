@@ -52,6 +52,8 @@ export interface OrderView {
   paymentUrl?: { web: string; app: string };
   regKeyToken?: string;
   authorizationExpireDate?: string;
+  /** Online API v4 only: the provider that processed the payment (TSP or EPI) */
+  paymentProvider?: string;
   events?: OrderEvent[];
 }
 

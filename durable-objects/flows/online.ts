@@ -84,7 +84,7 @@ export const reserveSpec: OperationSpec<ReserveCommand> = {
 
 async function settleConfirmed(
   order: OrderRecord,
-  info: Pick<ConfirmInfo, "payInfo" | "authorizationExpireDate" | "regKey">,
+  info: Pick<ConfirmInfo, "payInfo" | "authorizationExpireDate" | "regKey" | "paymentProvider">,
   authorized: boolean,
   ctx: FlowContext,
   how: string,
@@ -97,6 +97,8 @@ async function settleConfirmed(
       ...order.data,
       capturedAmount: authorized ? 0 : order.amount,
       ...(info.authorizationExpireDate ? { authorizationExpireDate: info.authorizationExpireDate } : {}),
+      // Online API v4: which provider processed it (TSP/EPI), a Taiwanese merchant's record.
+      ...(info.paymentProvider ? { paymentProvider: info.paymentProvider } : {}),
     },
   };
   const withHooks = await afterConfirm(paid, info, ctx);

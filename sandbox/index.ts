@@ -217,6 +217,15 @@ async function linePay(request: Request, url: URL, channel: Channel, route: Rout
   const fault = takeFault(route.operation, orderId);
   if (fault?.type === "returnCode") {
     if (route.operation === "pos.pay" && orderId) state.posFailures.add(orderId);
+    // LINE Pay's rule: a capture failing with 1199 or a card error (1280-1298) cancels the authorization.
+    const code = Number(fault.returnCode);
+    const payment = orderId ? state.byOrder.get(orderId) : undefined;
+    if (
+      (route.operation === "capture" || route.operation === "pos.capture") &&
+      payment?.payStatus === "AUTHORIZATION"
+    ) {
+      if (code === 1199 || (code >= 1280 && code <= 1298)) payment.payStatus = "VOIDED_AUTHORIZATION";
+    }
     return envelope(fault.returnCode, fault.returnMessage ?? "Refused by a sandbox fault.");
   }
   if (fault?.type === "payAmount") ctx.payAmount = fault.amount;

@@ -186,6 +186,26 @@ describe("online checkout", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
   });
 
+  it("settles VOIDED when a declined capture makes LINE Pay cancel the authorization", async () => {
+    const orderId = uniqueId();
+    await approvedOrder(orderId, 800, { payment: { capture: false } });
+    await call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 800, currency: "JPY" } });
+    await sandbox.fault(
+      "capture",
+      { type: "returnCode", returnCode: "1283", returnMessage: "Suspected fraud" },
+      orderId,
+    );
+    const res = await call("POST", `/v1/payments/${orderId}/capture`, { body: { amount: 800, currency: "JPY" } });
+    expect(res.status).toBe(402);
+    expect(res.body.code).toBe("payment_declined");
+    const seen = await call("GET", `/v1/payments/${orderId}`);
+    expect(seen.body.state).toBe("VOIDED");
+    expect((await sandbox.ledger(orderId)).payments[orderId]).toMatchObject({
+      status: "VOIDED_AUTHORIZATION",
+      captured: 0,
+    });
+  });
+
   it("answers 404 for an order it does not know", async () => {
     const res = await call("GET", `/v1/payments/${uniqueId()}`);
     expect(res.status).toBe(404);

@@ -32,8 +32,18 @@ export async function checkPaidAmount(
   ctx: FlowContext,
   ok: Settled,
 ): Promise<Settled> {
-  const paid = sumMoney((payInfo ?? []).map((p) => p.amount));
-  if (payInfo && sameMoney(paid, requested)) return ok;
+  if (!payInfo || payInfo.length === 0) {
+    // No payInfo to add up: giving back a payment that may be right would be the worse error.
+    return {
+      ...ok,
+      events: [
+        ...ok.events,
+        { operation, outcome: "amount_unverified", detail: "LINE Pay's answer had no payInfo to check" },
+      ],
+    };
+  }
+  const paid = sumMoney(payInfo.map((p) => p.amount));
+  if (sameMoney(paid, requested)) return ok;
   const action = order.state === "AUTHORIZED" ? "void" : "refund";
   const reason = `LINE Pay's payInfo adds up to ${paid} ${order.currency}, not the requested ${requested}`;
   const events: NewEvent[] = [

@@ -84,7 +84,7 @@ export const reserveSpec: OperationSpec<ReserveCommand> = {
 
 async function settleConfirmed(
   order: OrderRecord,
-  info: Pick<ConfirmInfo, "payInfo" | "authorizationExpireDate" | "regKey" | "paymentProvider">,
+  info: Partial<Pick<ConfirmInfo, "payInfo" | "authorizationExpireDate" | "regKey" | "paymentProvider">>,
   authorized: boolean,
   ctx: FlowContext,
   how: string,
@@ -178,7 +178,7 @@ export const confirmSpec: OperationSpec<ConfirmCommand> = {
       if (state === "AUTHORIZED" || state === "CAPTURED") {
         return settleConfirmed(
           order,
-          { payInfo: seen.info.payInfo ?? [] },
+          { payInfo: seen.info.payInfo },
           state === "AUTHORIZED",
           ctx,
           "payment details show the confirm went through",

@@ -25,7 +25,7 @@ export const POS_RECOVERY: RecoveryPolicy = {
 
 async function settlePaid(
   order: OrderRecord,
-  payInfo: PayInfoItem[],
+  payInfo: PayInfoItem[] | undefined,
   authorized: boolean,
   transactionId: string,
   ctx: FlowContext,
@@ -128,7 +128,7 @@ export const posPaySpec: OperationSpec<PosPayCommand> = {
       if (state === "AUTHORIZED" || state === "CAPTURED") {
         return settlePaid(
           order,
-          seen.info.payInfo ?? [],
+          seen.info.payInfo,
           state === "AUTHORIZED",
           seen.info.transactionId,
           ctx,

@@ -92,3 +92,36 @@ describe("money", () => {
     expect(sameMoney(1000, 999)).toBe(false);
   });
 });
+
+describe("the payInfo amount check", () => {
+  it("never gives money back when LINE Pay's answer has no payInfo to add up", async () => {
+    const { checkPaidAmount } = await import("../../durable-objects/flows/amount-check");
+    const paid = order("CAPTURED");
+    const settled = { kind: "settled" as const, order: paid, answer: { status: 200, body: {} }, events: [] };
+    // A context whose LINE Pay client would throw if anything tried to refund.
+    const ctx = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("no upstream call expected");
+        },
+      },
+    );
+    const result = await checkPaidAmount("confirm", paid, 100, undefined, ctx as never, settled);
+    expect(result.answer.status).toBe(200);
+    expect(result.followUp).toBeUndefined();
+    expect(result.events).toEqual([expect.objectContaining({ outcome: "amount_unverified" })]);
+    const agrees = await checkPaidAmount(
+      "confirm",
+      paid,
+      100,
+      [
+        { method: "BALANCE", amount: 60 },
+        { method: "POINT", amount: 40 },
+      ],
+      ctx as never,
+      settled,
+    );
+    expect(agrees).toBe(settled);
+  });
+});

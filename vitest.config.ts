@@ -1,13 +1,15 @@
 /**
- * Tests run inside workerd: the gateway is the main Worker (its own wrangler.toml, real
- * Durable Objects and KV from Miniflare) and the LINE Pay sandbox is an auxiliary Worker.
- * Every outbound fetch the gateway makes is routed to the sandbox, so nothing can leave the
- * machine. Secrets are generated here, at each run, and never written to disk.
+ * Two projects. `workers`: tests run inside workerd: the gateway is the main Worker (its own
+ * wrangler.toml, real Durable Objects and KV from Miniflare) and the LINE Pay sandbox is an
+ * auxiliary Worker. Every outbound fetch the gateway makes is routed to the sandbox, so nothing
+ * can leave the machine. Secrets are generated here, at each run, and never written to disk.
+ * `node`: test/browser/ runs in Node against the real `npm start` stack (gateway, sandbox and
+ * demo shop under `wrangler dev`, on ports of its own), with Debian's Chromium for the demo.
  */
 import { randomBytes, randomInt } from "node:crypto";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { build } from "esbuild";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 await build({
   entryPoints: ["sandbox/index.ts"],
@@ -29,7 +31,7 @@ const secrets = {
 
 export const SANDBOX_BASE = "http://sandbox.linepay.test";
 
-export default defineConfig({
+const workers = {
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
@@ -60,10 +62,29 @@ export default defineConfig({
     }),
   ],
   test: {
+    name: "workers",
     include: ["test/**/*.test.ts"],
+    exclude: [...configDefaults.exclude, "test/browser/**"],
     testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+};
+
+const node = {
+  test: {
+    name: "node",
+    include: ["test/browser/**/*.test.ts"],
+    environment: "node",
+    globalSetup: ["test/browser/global-setup.ts"],
+    testTimeout: 90_000,
+    hookTimeout: 90_000,
+  },
+};
+
+export default defineConfig({
+  test: {
     // Logs are asserted on by the secrets scan, not read by people: show them only for failures.
     silent: "passed-only",
-    hookTimeout: 30_000,
+    projects: [workers, node],
   },
 });

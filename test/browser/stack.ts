@@ -1,0 +1,139 @@
+/**
+ * The real `npm start` stack for the Node tests: scripts/start.mjs runs the gateway, the LINE Pay
+ * sandbox and the demo shop with `wrangler dev`, here on free ports of their own and with state
+ * in a fresh temporary folder, so a developer's own `npm start` (and its orders) is untouched.
+ * Started once per run by global-setup.ts; stopped by killing the whole process group.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+
+export interface StackInfo {
+  gateway: string;
+  sandbox: string;
+  demo: string;
+  /** the gateway's AUTH_JWT_SECRET from .dev.vars (local, made by `npm start`), to mint caller JWTs */
+  jwtSecret: string;
+}
+
+export interface Stack {
+  info: StackInfo;
+  stop(): Promise<void>;
+}
+
+const NAMES = ["gateway", "sandbox", "demo"] as const;
+const READY_TIMEOUT_MS = 90_000;
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once("error", () => done(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => done(true)));
+  });
+}
+
+/** Three consecutive ports, and the three inspector ports start.mjs puts 1000 above them. */
+async function freePorts(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const wanted = [base, base + 1, base + 2, base + 1000, base + 1001, base + 1002];
+    const free = await Promise.all(wanted.map(portFree));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error("no free ports for the test stack");
+}
+
+function readSecret(): string {
+  const text = readFileSync(join(ROOT, ".dev.vars"), "utf8");
+  const match = /^AUTH_JWT_SECRET=(.+)$/m.exec(text);
+  if (!match) throw new Error(".dev.vars has no AUTH_JWT_SECRET");
+  return match[1]!.trim();
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+export async function startStack(): Promise<Stack> {
+  const base = await freePorts();
+  const stateDir = mkdtempSync(join(tmpdir(), "linepay-stack-"));
+  const ports = { gateway: base, sandbox: base + 1, demo: base + 2 };
+  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+    cwd: ROOT,
+    // Its own process group, so that stop() ends start.mjs, the wrangler processes and workerd.
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      // wrangler (and the Node 22 it needs) from node_modules, as under `npm start`.
+      PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH ?? ""}`,
+      GATEWAY_PORT: String(ports.gateway),
+      SANDBOX_PORT: String(ports.sandbox),
+      DEMO_PORT: String(ports.demo),
+      DEV_STATE_DIR: stateDir,
+      WRANGLER_SEND_METRICS: "false",
+    },
+  });
+  let output = "";
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+
+  const ready = new Promise<Record<string, string>>((done, fail) => {
+    const urls: Record<string, string> = {};
+    const timer = setTimeout(
+      () => fail(new Error(`the stack was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output.slice(-4000)}`)),
+      READY_TIMEOUT_MS,
+    );
+    const read = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-200_000);
+      for (const name of NAMES) {
+        const m = new RegExp(`^\\[${name}\\] .*Ready on (http://\\S+)`, "m").exec(output);
+        if (m) urls[name] = m[1]!;
+      }
+      if (NAMES.every((n) => urls[n])) {
+        clearTimeout(timer);
+        done(urls);
+      }
+    };
+    child.stdout!.on("data", read);
+    child.stderr!.on("data", read);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`scripts/start.mjs exited (${code}) before the stack was ready:\n${output.slice(-4000)}`));
+    });
+  });
+
+  const stop = async () => {
+    killGroup(child, "SIGTERM");
+    const killer = setTimeout(() => killGroup(child, "SIGKILL"), 10_000);
+    if (child.exitCode === null && child.signalCode === null) await exited;
+    // wrangler and workerd may outlive start.mjs by a moment: make sure the group is gone.
+    await new Promise((r) => setTimeout(r, 500));
+    killGroup(child, "SIGKILL");
+    clearTimeout(killer);
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+
+  let urls: Record<string, string>;
+  try {
+    urls = await ready;
+    for (const name of NAMES) {
+      const wanted = `http://127.0.0.1:${ports[name]}`;
+      if (urls[name] !== wanted) throw new Error(`${name} is on ${urls[name]}, not ${wanted}`);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    info: { gateway: urls.gateway!, sandbox: urls.sandbox!, demo: urls.demo!, jwtSecret: readSecret() },
+    stop,
+  };
+}

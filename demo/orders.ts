@@ -1,0 +1,33 @@
+/** Order lookup and the journal timeline page. */
+import { DemoEnv, Order, gateway, isProblem, orderPath } from "./clients";
+import { POLL_SCRIPT, escape, orderPanel, page, problemPage } from "./layout";
+
+export function ordersPage(): Response {
+  return page(
+    "Orders",
+    "orders",
+    `<div class="card"><h1>Look up an order</h1><p class="muted">Any orderId the gateway knows: the shop's, the till's, or one made with curl.</p>
+<form method="get" action="/orders" style="display:flex;gap:12px;align-items:flex-end">
+<div style="flex:1"><label for="orderId">orderId</label><input type="text" id="orderId" name="orderId" required placeholder="shop-…"></div>
+<button class="button secondary" type="submit">Show timeline</button></form></div>`,
+  );
+}
+
+export async function orderPage(orderId: string, env: DemoEnv): Promise<Response> {
+  const answer = await gateway<Order>(env, "GET", orderPath(orderId));
+  if (isProblem(answer.status)) return problemPage("This order could not be found", answer, undefined);
+  const order = answer.body;
+  const script =
+    order.state === "UNKNOWN"
+      ? `${POLL_SCRIPT}\nfollow(${JSON.stringify(order.orderId)}, document.getElementById("order-live"));`
+      : "";
+  return page(
+    `Order ${order.orderId}`,
+    "orders",
+    `<div class="card"><p class="muted small" style="margin:0">${escape(order.kind)} order</p>
+<h1 class="mono" style="font-size:1.3rem">${escape(order.orderId)}</h1>
+<div id="order-live">${orderPanel(order)}</div></div>`,
+    200,
+    script,
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * A representative run of every flow, faults included, with every log line and response body
+ * captured: none may contain the channel secret, a regKey, the JWT secret, the webhook secret
+ * or the regKey vault's keys. The gateway's Worker and objects run in this isolate, so
+ * console spies see their logs.
+ */
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { call, reserveBody, uniqueId, type Called } from "../support/gateway";
+import { sandbox } from "../support/sandbox";
+import { deliver } from "../support/webhooks";
+
+const logs: string[] = [];
+beforeEach(() => {
+  logs.length = 0;
+  for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logs.push(args.map(String).join(" ")));
+  }
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe("secrets", () => {
+  it("never appear in a log line or a response, across every flow and fault", async () => {
+    const bodies: string[] = [];
+    const keep = (r: Called) => (bodies.push(r.text), r);
+    const regKeys: string[] = [];
+
+    // Online, with a dropped confirm and a refund.
+    const online = uniqueId("sec");
+    const reserve = keep(await call("POST", "/v1/payments", { body: reserveBody(online) }));
+    await sandbox.approve(reserve.body.transactionId);
+    await sandbox.fault("confirm", { type: "drop" }, online);
+    keep(await call("POST", `/v1/payments/${online}/confirm`, { body: { amount: 1000, currency: "JPY" } }));
+    keep(await call("POST", `/v1/payments/${online}/refund`, { body: {}, headers: { "Idempotency-Key": "all" } }));
+
+    // Preapproved: registration, a payment, a card error that expires the regKey.
+    const sub = uniqueId("sec");
+    const r2 = keep(
+      await call("POST", "/v1/payments", {
+        body: reserveBody(sub, 500, "JPY", { payment: { payType: "PREAPPROVED" } }),
+      }),
+    );
+    await sandbox.approve(r2.body.transactionId);
+    const rk = keep(await call("POST", `/v1/payments/${sub}/confirm`, { body: { amount: 500, currency: "JPY" } })).body
+      .regKeyToken;
+    regKeys.push((await sandbox.regKey(sub)).regKey);
+    keep(
+      await call("POST", `/v1/preapproved/${rk}/payments`, {
+        body: { productName: "Plan", amount: 500, currency: "JPY", orderId: uniqueId("sec") },
+      }),
+    );
+    const declined = uniqueId("sec");
+    await sandbox.fault("preapproved.pay", { type: "returnCode", returnCode: "1291" }, declined);
+    keep(
+      await call("POST", `/v1/preapproved/${rk}/payments`, {
+        body: { productName: "Plan", amount: 500, currency: "JPY", orderId: declined },
+      }),
+    );
+
+    // POS with a lost answer settled by alarm.
+    const pos = uniqueId("sec");
+    await sandbox.fault("pos.pay", { type: "reset", phase: "after" }, pos);
+    await sandbox.fault("pos.check", { type: "malformed" }, pos);
+    const oneTimeKey = await sandbox.oneTimeKey();
+    keep(
+      await call("POST", "/v1/pos/payments", {
+        scope: "pos",
+        body: { productName: "Tea", amount: 300, currency: "JPY", orderId: pos, oneTimeKey },
+      }),
+    );
+    await runDurableObjectAlarm(env.ORDERS.getByName(`order:${pos}`));
+    keep(await call("GET", `/v1/payments/${pos}`, { scope: "pos" }));
+
+    // Deposits by API and by webhook, good and forged.
+    keep(
+      await call("POST", "/v1/deposits", {
+        scope: "deposits",
+        body: { depositId: uniqueId("sec"), linePayNumber: "09012345678", amount: 100, currency: "JPY" },
+      }),
+    );
+    const body = JSON.stringify({
+      type: "deposit.requested",
+      data: { linePayNumber: "09012345678", amount: 100, currency: "JPY" },
+    });
+    bodies.push(
+      JSON.stringify((await deliver({ body })).body),
+      JSON.stringify((await deliver({ body, signature: "v1,AAAA" })).body),
+    );
+
+    // Bad callers.
+    keep(await call("GET", `/v1/payments/${online}`, { headers: { Authorization: "Bearer not.a.token" } }));
+    keep(await call("POST", "/v1/payments", { rawBody: "{" }));
+
+    const webhookSecret = env.DEPOSIT_WEBHOOK_SECRET;
+    const secrets = [
+      env.LINEPAY_CHANNEL_SECRET,
+      env.AUTH_JWT_SECRET,
+      webhookSecret,
+      webhookSecret.replace(/^whsec_/, ""),
+      ...Object.values((JSON.parse(env.REGKEY_KEYS) as { keys: Record<string, string> }).keys),
+      ...regKeys,
+      oneTimeKey,
+    ];
+    expect(logs.length).toBeGreaterThan(10);
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(10);
+      for (const line of logs) expect(line).not.toContain(secret);
+      for (const text of bodies) expect(text).not.toContain(secret);
+    }
+  });
+});

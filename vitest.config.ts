@@ -43,6 +43,9 @@ const workers = {
           LINEPAY_TIMEOUT_MS: "1500",
           LINEPAY_POS_TIMEOUT_MS: "2000",
           LINEPAY_DEVICE_PROFILE_ID: "test-terminal-01",
+          // Soak size and seed: `npm run soak` raises the size (SOAK_OPERATIONS, SOAK_SEED).
+          SOAK_OPERATIONS: process.env.SOAK_OPERATIONS ?? "2000",
+          SOAK_SEED: process.env.SOAK_SEED ?? String(Date.now() % 1_000_000),
         },
         serviceBindings: { SANDBOX: "linepay-sandbox" },
         outboundService: "linepay-sandbox",

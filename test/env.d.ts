@@ -4,5 +4,7 @@ declare namespace Cloudflare {
     SANDBOX: Fetcher;
     LINEPAY_TIMEOUT_MS: string;
     LINEPAY_DEVICE_PROFILE_ID: string;
+    SOAK_OPERATIONS: string;
+    SOAK_SEED: string;
   }
 }

@@ -229,3 +229,25 @@ describe.each(Object.keys(SETUPS))("faults on %s", (operation) => {
     ).toBe(true);
   });
 });
+
+/**
+ * The regKey's expire is not an order operation: it runs in the token's lane object. Whatever
+ * the fault, the caller never sees a 500, and the token is either gone (LINE Pay expired it)
+ * or still usable, so that asking again with the fault gone completes the expiry.
+ */
+describe("faults on preapproved.expire", () => {
+  it.each(FAULTS)("survives %s", async (_name, fault) => {
+    const id = await approvedOrder({ payment: { payType: "PREAPPROVED" } });
+    const rk: string = (await confirmOf(id)()).body.regKeyToken;
+    const { regKey } = await sandbox.regKey(id);
+    await sandbox.fault("preapproved.expire", fault, id);
+    const first = await call("DELETE", `/v1/preapproved/${rk}`);
+    expect(first.status).not.toBe(500);
+    if (first.status >= 400) expect(first.headers.get("Content-Type")).toContain("application/problem+json");
+    const after = await call("DELETE", `/v1/preapproved/${rk}`);
+    expect([200, 404]).toContain(after.status);
+    expect((await call("GET", `/v1/preapproved/${rk}`)).status).toBe(404);
+    expect((await sandbox.regKey(id)).status).toBe("EXPIRED");
+    expect((await sandbox.calls({ regKey }))["preapproved.expire"]).toBeLessThanOrEqual(2);
+  });
+});

@@ -2,7 +2,7 @@
  * Test controls, under `/__sandbox/` (a prefix LINE Pay never uses): faults, approval without
  * a browser, call counts, the ledger, My Codes, and a reset. Documented in the README.
  */
-import { addFault, clearFaults, type Fault } from "./faults";
+import { addFault, clearFaults, idle, type Fault } from "./faults";
 import { approve, cancel, redirectTarget } from "./payment-page";
 import { randomDigits, refunded, resetState, state } from "./store";
 
@@ -41,6 +41,12 @@ export async function controls(request: Request, url: URL): Promise<Response> {
       (url.searchParams.get("regKey") ? `regKey:${url.searchParams.get("regKey")}` : "*");
     return json({ calls: state.calls.get(key) ?? {} });
   }
+  // Waits for work LINE Pay still does after its caller gave up (late faults), so a test can
+  // look at the ledger once everything that will ever happen has happened.
+  if (path === "/idle" && method === "GET") {
+    const done = await idle();
+    return done ? json({ idle: true }) : json({ idle: false, error: "late work still running after 30 s" }, 504);
+  }
   if (path === "/ledger" && method === "GET") {
     const only = url.searchParams.get("orderId");
     const payments: Record<string, unknown> = {};
@@ -57,6 +63,7 @@ export async function controls(request: Request, url: URL): Promise<Response> {
         refunded: refunded(p),
         ...(p.deviceType ? { deviceType: p.deviceType } : {}),
         ...(p.deviceProfileId ? { deviceProfileId: p.deviceProfileId } : {}),
+        ...(state.devices.get(p.orderId) ? { deviceProfileIds: state.devices.get(p.orderId) } : {}),
       };
     }
     const deposits: Record<string, unknown> = {};

@@ -187,7 +187,14 @@ const ROUTES: Route[] = [
   },
 ];
 
-async function linePay(request: Request, url: URL, channel: Channel, route: Route, match: Match): Promise<Response> {
+async function linePay(
+  request: Request,
+  url: URL,
+  channel: Channel,
+  route: Route,
+  match: Match,
+  background: ExecutionContext,
+): Promise<Response> {
   const raw = request.method === "POST" ? await request.text() : "";
   let body: Record<string, unknown> = {};
   let badJson = false;
@@ -209,13 +216,15 @@ async function linePay(request: Request, url: URL, channel: Channel, route: Rout
   const orderId = route.orderId(ctx, match);
   const regKey = route.operation.startsWith("preapproved.") ? decodeURIComponent(match[2] ?? "") : undefined;
   countCall(route.operation, [orderId, regKey ? `regKey:${regKey}` : undefined]);
+  const device = request.headers.get("X-LINE-MerchantDeviceProfileId");
+  if (orderId && device) state.devices.set(orderId, { ...state.devices.get(orderId), [route.operation]: device });
 
   const authError = route.auth === "v3" ? await checkV3(request, raw, channel) : await checkV2(request, channel);
   if (authError) return envelope(authError, authError === "1106" ? "Header information error." : "Merchant not found.");
   if (badJson) return envelope("2102", "JSON format error.");
 
   const fault = takeFault(route.operation, orderId);
-  if (fault?.type === "returnCode") {
+  if (fault?.type === "returnCode" && fault.phase !== "after") {
     if (route.operation === "pos.pay" && orderId) state.posFailures.add(orderId);
     // LINE Pay's rule: a capture failing with 1199 or a card error (1280-1298) cancels the authorization.
     const code = Number(fault.returnCode);
@@ -229,11 +238,11 @@ async function linePay(request: Request, url: URL, channel: Channel, route: Rout
     return envelope(fault.returnCode, fault.returnMessage ?? "Refused by a sandbox fault.");
   }
   if (fault?.type === "payAmount") ctx.payAmount = fault.amount;
-  return underFault(fault, async () => route.handle(ctx, match));
+  return underFault(fault, background, async () => route.handle(ctx, match), envelope);
 }
 
 export default {
-  async fetch(request: Request, env: SandboxEnv): Promise<Response> {
+  async fetch(request: Request, env: SandboxEnv, background: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname.startsWith("/__sandbox/")) return controls(request, url);
     const page = /^\/payment\/(\d+)$/.exec(url.pathname);
@@ -247,6 +256,7 @@ export default {
           "DELETE /__sandbox/faults",
           "POST /__sandbox/reservations/{transactionId}/approve|cancel",
           "GET /__sandbox/calls",
+          "GET /__sandbox/idle",
           "GET /__sandbox/ledger",
           "POST /__sandbox/one-time-keys",
           "GET /__sandbox/regkeys?orderId=",
@@ -258,7 +268,7 @@ export default {
     for (const route of ROUTES) {
       if (route.method !== request.method) continue;
       const match = route.pattern.exec(url.pathname);
-      if (match) return linePay(request, url, channel, route, [...match]);
+      if (match) return linePay(request, url, channel, route, [...match], background);
     }
     return Response.json({ returnCode: "404", returnMessage: "No such LINE Pay API in the sandbox." }, { status: 404 });
   },

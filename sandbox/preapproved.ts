@@ -5,7 +5,7 @@
 import { envelope, success } from "./json";
 import { SUPPORTED_CURRENCIES, isoNow, type OpContext } from "./context";
 import { sleep } from "./faults";
-import { newTransactionId, payInfo, state, type Payment } from "./store";
+import { newTransactionId, state, type Payment } from "./store";
 
 const PROCESSING_MS = 20;
 
@@ -44,10 +44,10 @@ export async function payPreapproved(ctx: OpContext, regKey: string): Promise<Re
     p.captured = capture ? p.charged : 0;
     state.byTransaction.set(p.transactionId, p);
     state.byOrder.set(p.orderId, p);
+    // LINE Pay's answer carries no payInfo (LINEPAY.md): the amount is in the payment details.
     const info: Record<string, unknown> = {
       transactionId: p.transactionId,
       transactionDate: p.transactionDate,
-      payInfo: payInfo(p),
     };
     if (!capture) info.authorizationExpireDate = new Date(ctx.now + 7 * 86_400_000).toISOString();
     if (ctx.version === "v4") info.paymentProvider = "TSP";

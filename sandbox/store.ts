@@ -64,6 +64,8 @@ export const state = {
   oneTimeKeys: new Map<string, { expiresAt: number; used: boolean }>(),
   usedOneTimeKeys: new Set<string>(),
   calls: new Map<string, Record<string, number>>(),
+  /** orderId → operation → the X-LINE-MerchantDeviceProfileId it came with (v2 calls) */
+  devices: new Map<string, Record<string, string>>(),
 };
 
 export function resetState(): void {
@@ -75,6 +77,7 @@ export function resetState(): void {
   state.oneTimeKeys.clear();
   state.usedOneTimeKeys.clear();
   state.calls.clear();
+  state.devices.clear();
 }
 
 let counter = Math.floor(Math.random() * 1e9);

@@ -18,14 +18,8 @@ async function control(method: string, path: string, body?: unknown): Promise<an
   return res.json();
 }
 
-export type Fault =
-  | { type: "delay"; ms: number; phase?: "before" | "after" }
-  | { type: "drop" }
-  | { type: "http"; status: number; phase?: "before" | "after" }
-  | { type: "reset"; phase?: "before" | "after" }
-  | { type: "malformed"; phase?: "before" | "after" }
-  | { type: "returnCode"; returnCode: string; returnMessage?: string }
-  | { type: "payAmount"; amount: number };
+export type { Fault } from "../../sandbox/faults";
+import type { Fault } from "../../sandbox/faults";
 
 export const sandbox = {
   fault: (operation: string, fault: Fault, orderId?: string, times = 1) =>
@@ -38,6 +32,8 @@ export const sandbox = {
     const q = new URLSearchParams(filter as Record<string, string>).toString();
     return (await control("GET", `/__sandbox/calls${q ? `?${q}` : ""}`)).calls;
   },
+  /** Waits until the sandbox has finished work it does after its caller gave up (late faults). */
+  idle: () => control("GET", "/__sandbox/idle"),
   ledger: (orderId?: string) =>
     control("GET", `/__sandbox/ledger${orderId ? `?orderId=${encodeURIComponent(orderId)}` : ""}`),
   oneTimeKey: async (): Promise<string> => (await control("POST", "/__sandbox/one-time-keys")).oneTimeKey,

@@ -8,7 +8,7 @@
  */
 import { depositCategory } from "./return-codes";
 import { callLinePay } from "./transport";
-import { DEFAULT_TIMEOUTS_MS, type DepositInfo, type LinePayClientOptions, type Outcome } from "./types";
+import { readTimeoutMs, type DepositInfo, type LinePayClientOptions, type Outcome } from "./types";
 
 export interface DepositRequest {
   /** the gateway's id, sent as LINE Pay's orderId: the key that makes a resend safe */
@@ -43,7 +43,7 @@ export function depositApi(options: LinePayClientOptions) {
         path: DEPOSIT_PATH,
         body: depositBody(request),
         auth: "v3",
-        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUTS_MS.other,
+        timeoutMs: readTimeoutMs(options, "other"),
         categorize: depositCategory,
       }),
   };

@@ -7,6 +7,7 @@ import { callLinePay } from "./transport";
 import {
   DEFAULT_TIMEOUTS_MS,
   STATUS_CHECK_CODES,
+  readTimeoutMs,
   type CaptureInfo,
   type CheckStatusInfo,
   type ConfirmInfo,
@@ -38,7 +39,7 @@ const asArray = <T>(o: Outcome<T[]>): Outcome<T[]> =>
 
 export function onlineApi(options: LinePayClientOptions) {
   const prefix = `/${options.onlineVersion}/payments`;
-  const timeout = (op: keyof typeof DEFAULT_TIMEOUTS_MS) => options.timeoutMs ?? DEFAULT_TIMEOUTS_MS[op];
+  const timeout = (op: keyof typeof DEFAULT_TIMEOUTS_MS) => readTimeoutMs(options, op);
   const tx = (transactionId: string) => encodeURIComponent(transactionId);
   const regKeyPath = (regKey: string, action: string) =>
     `${prefix}/preapprovedPay/${encodeURIComponent(regKey)}/${action}`;

@@ -2,8 +2,8 @@
  * LINE Pay returnCodes (LINEPAY.md "Return codes worth knowing") as one table: what a code
  * means and which category the gateway gives a refusal with it. The category decides what
  * happens next: `declined` is the customer's side (402), `duplicate` means something with this
- * orderId or regKey already exists or runs, `temporary` means LINE Pay itself is unsure whether
- * it processed the call (the gateway asks, never assumes), `refused` is everything else,
+ * orderId or regKey already exists or runs, `temporary` means LINE Pay may have processed (or
+ * be processing) the call: 1145, 1198, 1199, 190X, 9000 (the gateway asks, never assumes), `refused` is everything else,
  * unknown codes included: the merchant's request or the payment's state.
  * Partner Deposit has its own table below: the same numbers mean other things there.
  */
@@ -53,7 +53,8 @@ const PAYMENT_ROWS: Row[] = [
   ["1141", "declined", "account status error"],
   // Online and POS: the customer's balance, not the merchant's (see the deposit table).
   ["1142", "declined", "insufficient balance"],
-  ["1145", "refused", "payment in process"],
+  // Not a refusal: the call is being processed (LINEPAY.md "Slow is not silent").
+  ["1145", "temporary", "payment in process"],
   ["1150", "refused", "no such transaction"],
   ["1152", "refused", "transaction already exists"],
   ["1153", "refused", "amount or currency differs from the request"],
@@ -76,7 +77,8 @@ const PAYMENT_ROWS: Row[] = [
   ["1193", "refused", "regKey expired"],
   ["1194", "refused", "merchant cannot use preapproved payments"],
   ["1197", "duplicate", "a payment with this regKey is already running"],
-  ["1198", "duplicate", "duplicated or concurrent request"],
+  // Not a refusal either: a call like this one (maybe this very one) is running.
+  ["1198", "temporary", "duplicated or concurrent request"],
   ["1199", "temporary", "internal request error"],
   // 1297 is not a card code: it falls to "refused" as an unknown code.
   ...range(1280, 1298, "declined", (n) => CARD_MEANINGS[n] ?? "card error", [1297]),
@@ -102,8 +104,11 @@ const DEPOSIT_ROWS: Row[] = [
   ["1178", "refused", "unsupported currency"],
   ["1183", "refused", "amount below the minimum"],
   ["1184", "refused", "amount above the maximum"],
-  ["1198", "duplicate", "concurrent request"],
+  // The contract's temporary codes hold for deposits too: the transfer may have been made.
+  ["1145", "temporary", "request in process"],
+  ["1198", "temporary", "concurrent request"],
   ["1199", "temporary", "internal request error"],
+  ...range(1900, 1909, "temporary", () => "LINE Pay internal error; retry later"),
   ["2101", "refused", "parameter error"],
   ["2102", "refused", "JSON format error"],
   ["9000", "temporary", "LINE Pay internal error"],

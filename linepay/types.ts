@@ -10,9 +10,9 @@
 export type RefusalCategory =
   /** the customer, their card or account: 402 to the caller */
   | "declined"
-  /** 1172 / 1198 and kin: something with this orderId or regKey already exists or runs */
+  /** 1172 / 1197: something with this orderId or regKey already exists or runs */
   | "duplicate"
-  /** 1199, 190X, 9000: LINE Pay's own trouble; whether it processed is not certain */
+  /** 1145, 1198, 1199, 190X, 9000: whether LINE Pay processed the call is not certain */
   | "temporary"
   /** everything else: the merchant's request or state */
   | "refused";
@@ -119,6 +119,18 @@ export const DEFAULT_TIMEOUTS_MS = {
   capture: 60_000,
   other: 20_000,
 } as const;
+
+export type TimedCall = keyof typeof DEFAULT_TIMEOUTS_MS | "posPay";
+
+/**
+ * The read timeout of a call: `posTimeoutMs` for the POS pay (LINE Pay asks for at least 40 s),
+ * `timeoutMs` for every other call when set, else LINE Pay's documented minimum. One place, so
+ * the client's timer and the gateway's "may still be running" window cannot disagree.
+ */
+export function readTimeoutMs(options: Pick<LinePayClientOptions, "timeoutMs" | "posTimeoutMs">, call: TimedCall) {
+  if (call === "posPay") return options.posTimeoutMs;
+  return options.timeoutMs ?? DEFAULT_TIMEOUTS_MS[call];
+}
 
 export interface LinePayClientOptions {
   apiBase: string;

@@ -18,11 +18,12 @@ describe("classifyReturnCode", () => {
     },
   );
 
-  it.each(["1172", "1197", "1198"])("calls %s a duplicate", (code) => {
+  it.each(["1172", "1197"])("calls %s a duplicate", (code) => {
     expect(classifyReturnCode(code)).toBe("duplicate");
   });
 
-  it.each(["1199", ...codes(1900, 1909), "9000"])("calls %s temporary", (code) => {
+  // 1145 (in process) and 1198 (concurrent call) are not refusals: the call may be running.
+  it.each(["1145", "1198", "1199", ...codes(1900, 1909), "9000"])("calls %s temporary", (code) => {
     expect(classifyReturnCode(code)).toBe("temporary");
   });
 
@@ -31,7 +32,6 @@ describe("classifyReturnCode", () => {
     "1105",
     "1106",
     "1124",
-    "1145",
     "1150",
     "1152",
     "1153",
@@ -107,10 +107,11 @@ describe("depositCategory (Partner Deposit's own table)", () => {
     ["1183", "refused"],
     ["1184", "refused"],
     ["1172", "duplicate"],
-    ["1198", "duplicate"],
+    ["1198", "temporary"],
     ["1199", "temporary"],
     ["9000", "temporary"],
-    ["1905", "refused"],
+    ["1905", "temporary"], // the contract's temporary codes hold for every operation
+    ["1145", "temporary"],
     ["2101", "refused"],
   ])("puts %s in %s", (code, category) => {
     expect(depositCategory(code)).toBe(category);

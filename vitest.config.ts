@@ -40,8 +40,8 @@ const workers = {
           ...secrets,
           LINEPAY_API_BASE: SANDBOX_BASE,
           // Short read timeouts so fault tests do not wait LINE Pay's real minima.
-          LINEPAY_TIMEOUT_MS: "1500",
-          LINEPAY_POS_TIMEOUT_MS: "2000",
+          LINEPAY_TIMEOUT_MS: "1000",
+          LINEPAY_POS_TIMEOUT_MS: "1200",
           LINEPAY_DEVICE_PROFILE_ID: "test-terminal-01",
           // Soak size and seed: `npm run soak` raises the size (SOAK_OPERATIONS, SOAK_SEED).
           SOAK_OPERATIONS: process.env.SOAK_OPERATIONS ?? "2000",

@@ -13,7 +13,7 @@ import { createLinePayClient } from "../linepay/client";
 import type { FlowContext } from "./flows/operation";
 import { logEvent } from "./log";
 import { OperationRunner } from "./runner";
-import { specFor } from "./specs";
+import { operationFor, specFor } from "./specs";
 import { OrderStore } from "./store/order-store";
 import { orderView, problem } from "./views";
 
@@ -28,10 +28,12 @@ export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
     this.#runner = new OperationRunner({
       store: this.#store,
       specFor,
+      operationFor,
       context: (ref) => this.#context(ref),
-      scheduleAlarm: (at) => this.#scheduleAlarm(at),
+      now: () => Date.now(),
     });
-    void ctx.blockConcurrencyWhile(() => this.#resumeAfterRestart());
+    // Nothing is in flight in a new instance: a PENDING record is a call cut off mid-way.
+    void ctx.blockConcurrencyWhile(async () => this.#runner.resumeCutOperations());
   }
 
   async execute(ref: OrderRef, command: OrderCommand): Promise<GatewayAnswer> {
@@ -54,35 +56,7 @@ export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
   }
 
   override async alarm(): Promise<void> {
-    await this.#runner.recoverOpen();
-  }
-
-  /**
-   * A PENDING operation found at start-up was cut off mid-call by an eviction or restart:
-   * its answer is lost. It becomes UNKNOWN and is checked right away by alarm.
-   */
-  async #resumeAfterRestart(): Promise<void> {
-    const cut = this.#store.openOperations().filter((r) => r.status === "PENDING");
-    if (cut.length > 0) {
-      const now = Date.now();
-      this.#store.transaction(() => {
-        const order = this.#store.loadOrder();
-        if (order) this.#store.saveOrder({ ...order, state: "UNKNOWN", updatedAt: now });
-        for (const record of cut) {
-          this.#store.putOperation({ ...record, status: "UNKNOWN", nextCheckAt: now });
-          this.#store.appendEvent(
-            {
-              operation: record.op,
-              outcome: "answer_lost",
-              detail: "the object restarted while the call was in flight",
-            },
-            now,
-          );
-        }
-      });
-      logEvent({ event: "order.resumed", operations: cut.length });
-    }
-    await this.#runner.rearm();
+    await this.#runner.wake();
   }
 
   #context(ref: OrderRef): FlowContext {
@@ -94,10 +68,5 @@ export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
       linePay: createLinePayClient({ ...config.linePay, log: logEvent }),
       now: () => Date.now(),
     };
-  }
-
-  async #scheduleAlarm(at: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 }

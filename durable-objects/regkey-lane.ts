@@ -4,6 +4,11 @@
  * (LINE Pay refuses a second concurrent payment with 1197). It keeps the ciphertext in its
  * own storage as the consistent copy: KV may take about 60 s to show a new entry elsewhere
  * and caches misses, so a payment right after registration is served from here.
+ *
+ * It also keeps what the order objects' recovery needs from it: when it really sent each
+ * payment (a payment may wait in the lane behind another), and a regKey LINE Pay's card rules
+ * say must be expired stays `expiring` (unusable, with an alarm) until LINE Pay confirms the
+ * expiry, however many tries that takes.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { GatewayAnswer } from "../model/answer";
@@ -14,7 +19,7 @@ import { createLinePayClient } from "../linepay/client";
 import { isRegKeyExpiringCardError, isRegKeyGone } from "../linepay/return-codes";
 import type { Outcome, PreapprovedPayInfo } from "../linepay/types";
 import { logEvent } from "./log";
-import { kidOf, open, seal, type SealedRegKey } from "./regkey/vault-crypto";
+import { kidOf, open, seal, tidOf, type SealedRegKey } from "./regkey/vault-crypto";
 import { vaultKey, type VaultMetadata } from "./regkey/vault-layout";
 
 interface LaneEntry {
@@ -23,29 +28,51 @@ interface LaneEntry {
   createdAt: number;
 }
 
+/** A regKey that must be expired at LINE Pay; retried by alarm until LINE Pay confirms. */
+interface Expiring {
+  since: number;
+  returnCode?: string;
+  attempts: number;
+}
+
 /** `unusable`: no call was made (unknown token, retired key); `outcome`: LINE Pay's answer. */
 export type LanePayResult =
   | { kind: "unusable"; code: ProblemCode; detail: string }
-  | { kind: "outcome"; outcome: Outcome<PreapprovedPayInfo>; regKeyRemoved: boolean };
+  | { kind: "outcome"; outcome: Outcome<PreapprovedPayInfo>; regKeyRemoved: boolean; sentAt: number };
 
 export type LaneCheck = { usable: true } | { usable: false; code: ProblemCode; detail: string };
 
+/** Where a payment stands in the lane, for the order object's recovery. */
+export type LaneSend = { status: "queued" } | { status: "sent"; at: number } | { status: "unknown" };
+
+const EXPIRE_RETRY_MS = [5_000, 30_000, 120_000, 600_000];
+/** A failing wake-up is retried this much later (never given up). */
+const WAKE_RETRY_MS = 60_000;
+
+const K = { entry: "entry", removed: "removed", expiring: "expiring", sent: (orderId: string) => `sent:${orderId}` };
+
 export class RegKeyLane extends DurableObject<Env> {
   #chain: Promise<unknown> = Promise.resolve();
+  /** orderIds whose payment waits in this instance's chain and is not sent yet */
+  readonly #queued = new Set<string>();
 
-  /** Stores a freshly sealed regKey (called by the order object on a PREAPPROVED confirm). */
+  /** Stores a freshly sealed regKey (the order object's registerRegKey follow-up). Idempotent. */
   async register(tid: string, jwe: string): Promise<void> {
+    if (this.ctx.storage.kv.get<boolean>(K.removed)) return;
     const entry: LaneEntry = { jwe, kid: kidOf(jwe) ?? "", createdAt: Date.now() };
-    await this.ctx.storage.put({ entry, removed: false });
+    this.ctx.storage.kv.put(K.entry, entry);
     await this.env.REGKEYS.put(vaultKey(tid), jwe, {
       metadata: { kid: entry.kid, createdAt: entry.createdAt } satisfies VaultMetadata,
     });
   }
 
-  /** Whether a payment could run now (decrypts, and re-seals under a new kid). No upstream call. */
+  /**
+   * Whether a payment could run (decrypts, and re-seals under a new kid). No upstream call, and
+   * not queued behind a payment in flight: the answer is about the token, not about the lane.
+   */
   async check(tid: string): Promise<LaneCheck> {
     try {
-      return (await this.#serialize(() => this.#regKey(tid))) === undefined
+      return (await this.#regKey(tid)) === undefined
         ? { usable: false, code: "not_found", detail: "unknown regKey token" }
         : { usable: true };
     } catch (error) {
@@ -54,19 +81,36 @@ export class RegKeyLane extends DurableObject<Env> {
     }
   }
 
+  /** When the payment for `orderId` went out, or that it still waits here. */
+  async sent(orderId: string): Promise<LaneSend> {
+    if (this.#queued.has(orderId)) return { status: "queued" };
+    const at = this.ctx.storage.kv.get<number>(K.sent(orderId));
+    return at === undefined ? { status: "unknown" } : { status: "sent", at };
+  }
+
   /** Pays on the regKey, one payment at a time; expires the regKey on LINE Pay's card rules. */
   async pay(tid: string, body: PreapprovedPayBody): Promise<LanePayResult> {
+    this.#queued.add(body.orderId);
     return this.#serialize(async () => {
       let regKey: string | undefined;
       try {
         regKey = await this.#regKey(tid);
       } catch (error) {
+        this.#queued.delete(body.orderId);
         if (error instanceof GatewayError)
           return { kind: "unusable", code: error.code, detail: error.message } as const;
         throw error;
       }
-      if (regKey === undefined) return { kind: "unusable", code: "not_found", detail: "unknown regKey token" } as const;
+      if (regKey === undefined) {
+        this.#queued.delete(body.orderId);
+        return { kind: "unusable", code: "not_found", detail: "unknown regKey token" } as const;
+      }
       const lp = this.#client();
+      // Written before the call leaves (the output gate holds the request until it is durable):
+      // the order's recovery measures "may still be running" from here.
+      const sentAt = Date.now();
+      this.ctx.storage.kv.put(K.sent(body.orderId), sentAt);
+      this.#queued.delete(body.orderId);
       const outcome = await lp.payPreapproved(regKey, {
         productName: body.productName,
         amount: body.amount,
@@ -75,23 +119,26 @@ export class RegKeyLane extends DurableObject<Env> {
         ...(body.capture === undefined ? {} : { capture: body.capture }),
       });
       let regKeyRemoved = false;
-      if (
-        outcome.kind === "refused" &&
-        (isRegKeyExpiringCardError(outcome.returnCode) || isRegKeyGone(outcome.returnCode))
-      ) {
-        // LINE Pay's rule: after these card errors the regKey must be expired; 1190/1193 mean it is gone.
-        if (isRegKeyExpiringCardError(outcome.returnCode)) await lp.expireRegKey(regKey);
-        await this.#forget(tid);
+      if (outcome.kind === "refused" && isRegKeyGone(outcome.returnCode)) {
+        await this.#remove(tid);
         regKeyRemoved = true;
-        logEvent({ event: "regkey.removed", returnCode: outcome.returnCode });
+      } else if (outcome.kind === "refused" && isRegKeyExpiringCardError(outcome.returnCode)) {
+        // LINE Pay's rule: after these card errors the regKey must be expired. From now on it
+        // is unusable here; the expiry itself is retried until LINE Pay confirms it.
+        this.#markExpiring(outcome.returnCode);
+        await this.#tryExpire(tid, regKey);
+        regKeyRemoved = true;
       }
-      return { kind: "outcome", outcome, regKeyRemoved } as const;
+      if (regKeyRemoved && outcome.kind === "refused")
+        logEvent({ event: "regkey.removed", returnCode: outcome.returnCode });
+      return { kind: "outcome", outcome, regKeyRemoved, sentAt } as const;
     });
   }
 
   /** GET /v1/preapproved/{token}: LINE Pay's check of the regKey. */
   async status(tid: string): Promise<GatewayAnswer> {
     return this.#answer(async () => {
+      if (this.ctx.storage.kv.get<Expiring>(K.expiring)) return { status: 200, body: { status: "EXPIRING" } };
       const regKey = await this.#regKey(tid);
       if (regKey === undefined) throw new GatewayError("not_found", "unknown regKey token");
       const outcome = await this.#client().checkRegKey(regKey);
@@ -99,7 +146,7 @@ export class RegKeyLane extends DurableObject<Env> {
       if (outcome.kind === "refused" && outcome.returnCode === "1193")
         return { status: 200, body: { status: "EXPIRED" } };
       if (outcome.kind === "refused" && outcome.returnCode === "1190") {
-        await this.#forget(tid);
+        await this.#remove(tid);
         throw new GatewayError("not_found", "LINE Pay no longer knows this regKey");
       }
       throw outcome.kind === "lost"
@@ -111,26 +158,56 @@ export class RegKeyLane extends DurableObject<Env> {
     });
   }
 
-  /** DELETE /v1/preapproved/{token}: LINE Pay's expire, then the vault entry removed. */
+  /**
+   * DELETE /v1/preapproved/{token}: LINE Pay's expire, then the vault entry removed. When the
+   * expire's answer is lost, the regKey becomes `expiring` (202) and the expiry is retried by
+   * alarm: telling the caller "try again" about an expiry that may have happened is no answer.
+   */
   async expire(tid: string): Promise<GatewayAnswer> {
     return this.#answer(async () => {
-      const regKey = await this.#regKey(tid);
+      const regKey = await this.#regKey(tid, { evenIfExpiring: true });
       if (regKey === undefined) throw new GatewayError("not_found", "unknown regKey token");
       const outcome = await this.#client().expireRegKey(regKey);
-      const gone = outcome.kind === "success" || (outcome.kind === "refused" && isRegKeyGone(outcome.returnCode));
-      if (!gone) {
-        throw outcome.kind === "refused"
-          ? new GatewayError("upstream_error", "LINE Pay refused to expire the regKey", {
-              returnCode: outcome.returnCode,
-              returnMessage: outcome.returnMessage,
-            })
-          : new GatewayError("upstream_unavailable", "LINE Pay did not answer the expire; try again", {
-              retryAfter: 5,
-            });
+      if (outcome.kind === "success" || (outcome.kind === "refused" && isRegKeyGone(outcome.returnCode))) {
+        await this.#remove(tid);
+        return { status: 200, body: { status: "EXPIRED" } };
       }
-      await this.#forget(tid);
-      return { status: 200, body: { status: "EXPIRED" } };
+      if (outcome.kind === "refused" && outcome.category !== "temporary")
+        throw new GatewayError("upstream_error", "LINE Pay refused to expire the regKey", {
+          returnCode: outcome.returnCode,
+          returnMessage: outcome.returnMessage,
+        });
+      this.#markExpiring(undefined);
+      return {
+        status: 202,
+        body: { status: "EXPIRING" },
+        headers: { "Retry-After": String(EXPIRE_RETRY_MS[0]! / 1000) },
+      };
     });
+  }
+
+  /** The lane's only background duty: an expiry LINE Pay has not confirmed yet. */
+  override async alarm(): Promise<void> {
+    try {
+      await this.#serialize(async () => {
+        const expiring = this.ctx.storage.kv.get<Expiring>(K.expiring);
+        if (!expiring) return;
+        const entry = this.#entry();
+        if (!entry) {
+          this.ctx.storage.kv.delete(K.expiring);
+          return;
+        }
+        const keyring = readConfig(this.env).regKeyKeys;
+        if (!keyring) throw new Error("REGKEY_KEYS is not configured");
+        // The entry's JWE names its token id in the protected header (sealed for it).
+        const tid = tidOf(entry.jwe) ?? "";
+        const sealed = await open<SealedRegKey>(keyring, tid, entry.jwe);
+        await this.#tryExpire(tid, sealed.regKey);
+      });
+    } catch (error) {
+      logEvent({ event: "regkey.wake_failed", level: "error", error: error instanceof Error ? error.name : "unknown" });
+      if (this.ctx.storage.kv.get(K.expiring)) await this.ctx.storage.setAlarm(Date.now() + WAKE_RETRY_MS);
+    }
   }
 
   #serialize<T>(task: () => Promise<T>): Promise<T> {
@@ -148,11 +225,46 @@ export class RegKeyLane extends DurableObject<Env> {
     }
   }
 
-  async #entry(tid: string): Promise<LaneEntry | undefined> {
-    const own = await this.ctx.storage.get<LaneEntry>("entry");
+  /** Unusable from now on; the alarm (armed in the same commit) retries the expiry. */
+  #markExpiring(returnCode: string | undefined): void {
+    const existing = this.ctx.storage.kv.get<Expiring>(K.expiring);
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.kv.put(K.expiring, {
+        since: existing?.since ?? Date.now(),
+        attempts: existing?.attempts ?? 0,
+        ...(returnCode ? { returnCode } : existing?.returnCode ? { returnCode: existing.returnCode } : {}),
+      } satisfies Expiring);
+      void this.ctx.storage.setAlarm(Date.now() + EXPIRE_RETRY_MS[0]!);
+    });
+  }
+
+  /** One expire call; done on 0000 or 1193 (or 1190: LINE Pay no longer knows it), else later. */
+  async #tryExpire(tid: string, regKey: string): Promise<void> {
+    const outcome = await this.#client().expireRegKey(regKey);
+    if (outcome.kind === "success" || (outcome.kind === "refused" && isRegKeyGone(outcome.returnCode))) {
+      await this.#remove(tid);
+      logEvent({ event: "regkey.expired" });
+      return;
+    }
+    const expiring = this.ctx.storage.kv.get<Expiring>(K.expiring) ?? { since: Date.now(), attempts: 0 };
+    const attempts = expiring.attempts + 1;
+    const delay = EXPIRE_RETRY_MS[Math.min(attempts, EXPIRE_RETRY_MS.length - 1)]!;
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.kv.put(K.expiring, { ...expiring, attempts } satisfies Expiring);
+      void this.ctx.storage.setAlarm(Date.now() + delay);
+    });
+    logEvent({ event: "regkey.expire_retry", level: "error", attempts, outcome: outcome.kind });
+  }
+
+  #entry(): LaneEntry | undefined {
+    return this.ctx.storage.kv.get<LaneEntry>(K.entry);
+  }
+
+  async #loadEntry(tid: string): Promise<LaneEntry | undefined> {
+    const own = this.#entry();
     if (own) return own;
     // A removed token stays removed, even while KV still serves a cached copy elsewhere.
-    if (await this.ctx.storage.get<boolean>("removed")) return undefined;
+    if (this.ctx.storage.kv.get<boolean>(K.removed)) return undefined;
     // Not registered through this object's storage (e.g. written before it existed): read KV.
     const { value, metadata } = await this.env.REGKEYS.getWithMetadata<VaultMetadata>(vaultKey(tid));
     return value
@@ -160,9 +272,13 @@ export class RegKeyLane extends DurableObject<Env> {
       : undefined;
   }
 
-  /** Decrypts the regKey; re-seals it under the active kid when it was sealed under an older one. */
-  async #regKey(tid: string): Promise<string | undefined> {
-    const entry = await this.#entry(tid);
+  /**
+   * Decrypts the regKey; re-seals it under the active kid when it was sealed under an older one.
+   * A regKey being expired is unusable (undefined) unless the caller is the expiry itself.
+   */
+  async #regKey(tid: string, { evenIfExpiring = false } = {}): Promise<string | undefined> {
+    if (!evenIfExpiring && this.ctx.storage.kv.get<Expiring>(K.expiring)) return undefined;
+    const entry = await this.#loadEntry(tid);
     if (!entry) return undefined;
     const keyring = readConfig(this.env).regKeyKeys;
     if (!keyring) throw new GatewayError("invalid_state", "REGKEY_KEYS is not configured");
@@ -174,9 +290,17 @@ export class RegKeyLane extends DurableObject<Env> {
     return sealed.regKey;
   }
 
-  async #forget(tid: string): Promise<void> {
-    await this.ctx.storage.delete("entry");
-    await this.ctx.storage.put("removed", true);
+  /**
+   * The lane's own record of the token goes in one commit (entry, expiry duty and alarm out,
+   * tombstone in); the KV copy follows, and the tombstone covers any lag or failure there.
+   */
+  async #remove(tid: string): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.kv.delete(K.entry);
+      this.ctx.storage.kv.delete(K.expiring);
+      this.ctx.storage.kv.put(K.removed, true);
+      void this.ctx.storage.deleteAlarm();
+    });
     await this.env.REGKEYS.delete(vaultKey(tid));
   }
 

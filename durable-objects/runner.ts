@@ -6,28 +6,54 @@
  *    one still running is awaited (coalescing), a different fingerprint is a 422;
  * 2. operations on one order run one at a time (a promise chain), each re-checking the
  *    state it starts from (transitions.ts);
- * 3. write-ahead: the operation is persisted PENDING before LINE Pay is called, so an
- *    object restarted mid-call knows it must recover, not retry;
+ * 3. write-ahead: the operation is persisted PENDING, with the object's alarm armed in the
+ *    same commit, before LINE Pay is called: an object cut off mid-call wakes up by itself
+ *    and recovers; it never retries;
  * 4. the flow calls LINE Pay and interprets the answer; a lost answer makes the order
- *    UNKNOWN, is checked at once, and then by alarm with backoff until it settles.
+ *    UNKNOWN, is checked at once, then by alarm with backoff until it settles;
+ * 5. after a lost answer, "LINE Pay shows no trace of it" means "not yet" until the call's
+ *    read timeout plus a grace has passed since it was sent (`#weigh`): only then may it be
+ *    settled as never having happened;
+ * 6. work left once an outcome is settled (money owed back, a regKey to register, a
+ *    reservation to watch) is a follow-up operation, committed with that outcome.
  */
 import type { GatewayAnswer } from "../model/answer";
 import type { OrderCommand } from "../model/commands";
 import { GatewayError } from "../model/problem";
 import type { OrderRef } from "../model/rpc";
 import { fingerprint } from "./fingerprint";
-import { watchReservation } from "./flows/reservation-watch";
-import type { AnySpec, FlowContext, RecoveryPolicy, StepResult } from "./flows/operation";
+import type { FollowUp } from "./flows/follow-ups";
+import type {
+  AnyOperationSpec,
+  AnySpec,
+  FlowContext,
+  NotApplied,
+  PerformResult,
+  RecoverResult,
+  RecoveryPolicy,
+  Settled,
+  StillUnknown,
+} from "./flows/operation";
 import { logEvent } from "./log";
 import type { NewEvent, OperationRecord, OrderRecord, OrderStore } from "./store/order-store";
 import { assertTransition } from "./transitions";
 import { idExtras, pending, problem } from "./views";
 
+/** LINE Pay may finish a call this long after the caller's read timeout (LINEPAY.md "Slow is not silent"). */
+export const STILL_RUNNING_GRACE_MS = 60_000;
+/** The write-ahead wake-up fires this long after the call's read timeout, if nothing settled it first. */
+const WAKE_AFTER_TIMEOUT_MS = 5_000;
+/** When a wake-up fails (a bug, a configuration error), look again this much later: never give up. */
+const WAKE_RETRY_MS = 60_000;
+
 export interface RunnerHost {
   store: OrderStore;
+  /** any operation, for recovery */
   specFor(op: OperationRecord["op"]): AnySpec;
+  /** an operation a caller can start */
+  operationFor(op: OrderCommand["op"]): AnyOperationSpec;
   context(ref: OrderRef): FlowContext;
-  scheduleAlarm(at: number): Promise<void>;
+  now(): number;
 }
 
 interface InFlight {
@@ -50,7 +76,7 @@ export class OperationRunner {
   }
 
   async execute(ref: OrderRef, command: OrderCommand): Promise<GatewayAnswer> {
-    const spec = this.#host.specFor(command.op);
+    const spec = this.#host.operationFor(command.op);
     const key = spec.key(command);
     const print = await fingerprint({ op: command.op, params: spec.params(command) });
 
@@ -74,49 +100,70 @@ export class OperationRunner {
   }
 
   /**
-   * Alarm entry: re-check every operation whose outcome is still unknown. The alarm fires at
-   * the earliest due check; checking the others a little early costs one read each.
+   * An operation still PENDING when the object starts was cut off mid-call (eviction, crash,
+   * deploy): its answer is lost. It becomes UNKNOWN, due at once.
    */
-  async recoverOpen(): Promise<void> {
-    for (const record of this.#host.store.openOperations()) {
-      await this.#serialize(async () => {
-        const fresh = this.#host.store.getOperation(record.key);
-        if (!fresh || fresh.status === "DONE") return;
-        const order = this.#host.store.loadOrder();
-        if (!order) return;
-        await this.#recover(order, fresh);
-      });
-    }
-    await this.#serialize(() => this.#watch());
-    await this.rearm();
-  }
-
-  /** Sets the alarm for the earliest due check, if any. */
-  async rearm(): Promise<void> {
-    const due = this.#host.store
-      .openOperations()
-      .map((r) => r.nextCheckAt)
-      .filter((t): t is number => t !== undefined);
-    const order = this.#host.store.loadOrder();
-    if (order?.state === "RESERVED" && order.data.watchAt !== undefined) due.push(order.data.watchAt);
-    if (due.length > 0) await this.#host.scheduleAlarm(Math.min(...due));
-  }
-
-  /** The order's own watch (an unfinished reservation), when no operation is open. */
-  async #watch(): Promise<void> {
+  resumeCutOperations(): void {
     const { store } = this.#host;
-    const order = store.loadOrder();
-    if (order?.data.watchAt === undefined || store.openOperations().length > 0) return;
-    const ctx = this.#host.context({ scope: order.scope, id: order.refId });
-    const { order: next, events } = await watchReservation(order, ctx);
-    const now = Date.now();
+    const cut = store.openOperations().filter((r) => r.status === "PENDING");
+    if (cut.length === 0) return;
+    const now = this.#host.now();
     store.transaction(() => {
-      for (const event of events) store.appendEvent(event, now);
-      store.saveOrder({ ...next, updatedAt: now });
+      const order = store.loadOrder();
+      for (const record of cut) {
+        const spec = this.#host.specFor(record.op);
+        if (order && spec.marksUnknown !== false && order.state !== "UNKNOWN")
+          store.saveOrder({ ...order, state: "UNKNOWN", updatedAt: now });
+        store.putOperation({
+          ...record,
+          status: "UNKNOWN",
+          lostReason: record.lostReason ?? "restart",
+          nextCheckAt: now,
+        });
+        store.appendEvent(
+          { operation: record.op, outcome: "answer_lost", detail: "the object restarted while the call was in flight" },
+          now,
+        );
+      }
     });
+    logEvent({ event: "order.resumed", operations: cut.length });
   }
 
-  async #revive(spec: AnySpec, stored: GatewayAnswer, ref: OrderRef): Promise<GatewayAnswer> {
+  /**
+   * Alarm entry, the one way background work runs: every open operation that is due is looked
+   * at again. Whatever happens, the alarm is armed again while any work is open.
+   */
+  async wake(): Promise<void> {
+    const { store } = this.#host;
+    const now = this.#host.now();
+    // The platform took this alarm away; work in flight here may hold the queue a while, and
+    // the object must not be without a wake-up meanwhile.
+    store.alarmFired();
+    store.arm(now + WAKE_RETRY_MS);
+    try {
+      for (const record of store.openOperations()) {
+        // Still running in this very instance: its own caller settles it; look again later.
+        if (this.#inflight.has(record.key)) {
+          store.transaction(() => store.postponeOpen(now + WAKE_RETRY_MS, record.key));
+          continue;
+        }
+        await this.#serialize(async () => {
+          const fresh = store.getOperation(record.key);
+          if (!fresh || fresh.status === "DONE") return;
+          if ((fresh.nextCheckAt ?? 0) > this.#host.now()) return;
+          await this.#recover(fresh);
+        });
+      }
+      store.arm();
+    } catch (error) {
+      logEvent({ event: "wake.failed", level: "error", error: error instanceof Error ? error.name : "unknown" });
+      // A failing wake-up must not end the platform's retries for good: look again later.
+      if (store.nextWakeAt() !== undefined)
+        store.transaction(() => store.postponeOpen(this.#host.now() + WAKE_RETRY_MS));
+    }
+  }
+
+  async #revive(spec: AnyOperationSpec, stored: GatewayAnswer, ref: OrderRef): Promise<GatewayAnswer> {
     return spec.replayAnswer
       ? spec.replayAnswer(stored, this.#host.store.loadOrder(), this.#host.context(ref))
       : stored;
@@ -128,31 +175,36 @@ export class OperationRunner {
     return next;
   }
 
-  async #run(ref: OrderRef, spec: AnySpec, key: string, print: string, command: OrderCommand): Promise<GatewayAnswer> {
+  async #run(
+    ref: OrderRef,
+    spec: AnyOperationSpec,
+    key: string,
+    print: string,
+    command: OrderCommand,
+  ): Promise<GatewayAnswer> {
     const { store } = this.#host;
-    const ctx = this.#host.context(ref);
     try {
       const existing = store.getOperation(key);
       if (existing?.status === "DONE" && existing.answer)
         return replayed(await this.#revive(spec, existing.answer, ref));
       const order = store.loadOrder();
-      if (existing && order) return await this.#recover(order, existing);
+      // The same operation with an unknown outcome: ask LINE Pay again, never send it again.
+      if (existing && order) return await this.#recover(existing);
 
+      const ctx = this.#host.context(ref);
       const label = ref.scope === "deposit" ? "deposit" : "order";
-      const blocking = store.openOperations().find((r) => r.key !== key);
+      const blocking = store.openOperations().find((r) => r.key !== key && this.#blocks(r));
       if (blocking) {
         throw new GatewayError(
           "in_progress",
           `a ${blocking.op} on this ${label} has an unknown outcome; recovery is running`,
-          {
-            retryAfter: secondsUntil(blocking.nextCheckAt, ctx.now()),
-          },
+          { retryAfter: secondsUntil(blocking.nextCheckAt, this.#host.now()) },
         );
       }
       assertTransition(command.op, order, label);
       await spec.precheck?.(order, command, ctx);
 
-      const now = ctx.now();
+      const now = this.#host.now();
       const begun = spec.begin(order, command, ctx);
       const record: OperationRecord = {
         key,
@@ -162,7 +214,10 @@ export class OperationRunner {
         command: spec.stored(command),
         priorState: order?.state,
         startedAt: now,
+        sentAt: now,
         attempts: 0,
+        // The wake-up for a call that never comes back (the object dies mid-call).
+        nextCheckAt: now + spec.readTimeoutMs(ctx.config) + WAKE_AFTER_TIMEOUT_MS,
         alerted: false,
       };
       store.transaction(() => {
@@ -171,81 +226,130 @@ export class OperationRunner {
         store.appendEvent({ operation: command.op, outcome: "sent" }, now);
       });
 
-      let result: StepResult;
+      let result: PerformResult;
       try {
         result = await spec.perform(begun, command, ctx);
       } catch (error) {
         result = unexpected(command.op, error);
       }
-      if (result.kind !== "unknown") return this.#apply(record, result);
+      if (result.kind !== "unknown") return await this.#apply(record, result);
 
       // Lost: record it, then ask LINE Pay at once before answering.
-      this.#markUnknown({ ...record, lostReason: result.lostReason }, result.events, spec.recovery, false);
-      const lost = store.getOperation(key)!;
-      return await this.#recover(store.loadOrder()!, lost);
+      this.#markUnknown(record, result, false);
+      return await this.#recover(store.getOperation(key)!);
     } catch (error) {
       if (error instanceof GatewayError) return problem(withIds(error, ref));
       throw error;
     }
   }
 
-  async #recover(order: OrderRecord, record: OperationRecord): Promise<GatewayAnswer> {
+  #blocks(record: OperationRecord): boolean {
+    return this.#host.specFor(record.op).blocksOthers !== false;
+  }
+
+  /** Looks at an open operation again: its outcome, or its follow-up's work. */
+  async #recover(record: OperationRecord): Promise<GatewayAnswer> {
+    const { store } = this.#host;
+    const order = store.loadOrder()!;
     const spec = this.#host.specFor(record.op);
     const ctx = this.#host.context({ scope: order.scope, id: order.refId });
-    let result: StepResult;
+    let result: RecoverResult;
     try {
       result = await spec.recover(order, record.command, ctx, record);
     } catch (error) {
       result = unexpected(`${record.op}.recover`, error);
     }
-    if (result.kind !== "unknown") return this.#apply(record, result);
-    const nextCheckAt = this.#markUnknown(record, result.events, spec.recovery, true);
-    await this.rearm();
-    return pending(this.#host.store.loadOrder()!, secondsUntil(nextCheckAt, ctx.now()));
+    const weighed = this.#weigh(record, spec, ctx, result);
+    if (weighed.kind !== "unknown") return this.#apply(record, weighed);
+    const nextCheckAt = this.#markUnknown(record, weighed, true);
+    return pending(store.loadOrder()!, secondsUntil(nextCheckAt, this.#host.now()));
   }
 
-  async #apply(record: OperationRecord, result: Exclude<StepResult, { kind: "unknown" }>): Promise<GatewayAnswer> {
+  /**
+   * The one rule for "LINE Pay shows no trace of the call": not yet, while the call may still be
+   * running at LINE Pay (sent less than its read timeout plus a grace ago). Only then is it
+   * settled as never having happened.
+   */
+  #weigh(
+    record: OperationRecord,
+    spec: AnySpec,
+    ctx: FlowContext,
+    result: RecoverResult,
+  ): Settled | NotApplied | StillUnknown {
+    if (result.kind !== "not_seen") return result;
+    const sentAt = result.sentAt ?? record.sentAt ?? record.startedAt;
+    const mayRunUntil = sentAt + spec.readTimeoutMs(ctx.config) + STILL_RUNNING_GRACE_MS;
+    if (this.#host.now() < mayRunUntil) {
+      return {
+        kind: "unknown",
+        sentAt,
+        events: [
+          ...result.events,
+          {
+            operation: record.op,
+            outcome: "not_found_yet",
+            detail: `LINE Pay shows nothing yet; the call may still be running there until ${new Date(mayRunUntil).toISOString()}`,
+          },
+        ],
+      };
+    }
+    const never = result.ifNeverHappened;
+    return { ...never, events: [...result.events, ...never.events] };
+  }
+
+  async #apply(record: OperationRecord, result: Settled | NotApplied): Promise<GatewayAnswer> {
     const { store } = this.#host;
-    const now = Date.now();
+    const spec = this.#host.specFor(record.op);
+    const now = this.#host.now();
+    const followUps: OperationRecord[] = [];
     store.transaction(() => {
       for (const event of result.events) store.appendEvent(event, now);
       if (result.kind === "settled") {
         store.saveOrder({ ...result.order, updatedAt: now });
-        const spec = this.#host.specFor(record.op);
         const stored = spec.storedAnswer ? spec.storedAnswer(result.answer) : result.answer;
         store.putOperation({ ...record, status: "DONE", answer: stored, settledAt: now, nextCheckAt: undefined });
-        if (result.followUp) {
-          store.putOperation({
-            key: "compensate",
-            op: "compensate",
-            fingerprint: "-",
-            status: "UNKNOWN",
-            command: result.followUp as unknown as OrderCommand,
-            priorState: result.order.state,
-            startedAt: now,
-            attempts: 0,
-            nextCheckAt: now + 5_000,
-            alerted: false,
-          });
+        // A follow-up's answer is its parent's, up the chain while each one answers for its own.
+        let answering: AnySpec = spec;
+        let parentKey = record.parentKey;
+        while (answersForParent(answering) && parentKey) {
+          const parent = store.getOperation(parentKey);
+          if (!parent) break;
+          if (parent.status === "DONE") store.putOperation({ ...parent, answer: stored });
+          answering = this.#host.specFor(parent.op);
+          parentKey = parent.parentKey;
+        }
+        for (const followUp of result.followUps ?? []) {
+          const next = followUpRecord(followUp, record.key, result.order, now);
+          store.putOperation(next);
+          followUps.push(next);
         }
       } else {
         // Never happened at LINE Pay: put the order back and forget the attempt, so that
         // a retry (even with other parameters) is a fresh operation.
-        const order = store.loadOrder();
-        if (order && record.priorState)
-          store.saveOrder({ ...order, state: record.priorState as OrderRecord["state"], updatedAt: now });
+        const base = result.order ?? store.loadOrder();
+        const state = (record.priorState ?? base?.state) as OrderRecord["state"];
+        if (base) store.saveOrder({ ...base, state, updatedAt: now });
         store.deleteOperation(record.key);
       }
     });
     logEvent({ event: "operation.settled", op: record.op, result: result.kind, status: result.answer.status });
-    if (result.kind === "settled") await this.rearm();
-    return result.answer;
+    let answer = result.answer;
+    // Follow-ups due at once run before the caller hears back; the alarm retries what is left.
+    for (const next of followUps) {
+      if (next.nextCheckAt !== now) continue;
+      const followUpAnswer = await this.#recover(next);
+      const done = store.getOperation(next.key)?.status === "DONE";
+      if (done && answersForParent(this.#host.specFor(next.op))) answer = followUpAnswer;
+    }
+    return answer;
   }
 
   /** Persists UNKNOWN and the next check time; returns that time. */
-  #markUnknown(record: OperationRecord, events: NewEvent[], policy: RecoveryPolicy, attempted: boolean): number {
+  #markUnknown(record: OperationRecord, result: StillUnknown, attempted: boolean): number {
     const { store } = this.#host;
-    const now = Date.now();
+    const spec = this.#host.specFor(record.op);
+    const policy: RecoveryPolicy = spec.recovery;
+    const now = this.#host.now();
     const fresh = store.getOperation(record.key) ?? record;
     const attempts = fresh.attempts + (attempted ? 1 : 0);
     const overdue = now - fresh.startedAt >= policy.windowMs;
@@ -254,7 +358,7 @@ export class OperationRunner {
       : policy.intervalsMs[Math.min(attempts, policy.intervalsMs.length - 1)]!;
     const nextCheckAt = now + interval;
     store.transaction(() => {
-      for (const event of events) store.appendEvent(event, now);
+      for (const event of result.events) store.appendEvent(event, now);
       if (overdue && !fresh.alerted) {
         store.appendEvent(
           {
@@ -267,19 +371,39 @@ export class OperationRunner {
         logEvent({ event: "recovery.overdue", op: fresh.op, level: "alert" });
       }
       const order = store.loadOrder();
-      if (order && order.state !== "UNKNOWN") store.saveOrder({ ...order, state: "UNKNOWN", updatedAt: now });
+      if (order && spec.marksUnknown !== false && order.state !== "UNKNOWN")
+        store.saveOrder({ ...order, state: "UNKNOWN", updatedAt: now });
       store.putOperation({
         ...fresh,
         status: "UNKNOWN",
         attempts,
         nextCheckAt,
         alerted: fresh.alerted || overdue,
-        lostReason: fresh.lostReason ?? record.lostReason,
+        lostReason: fresh.lostReason ?? result.lostReason,
+        sentAt: result.sentAt ?? fresh.sentAt,
       });
     });
     return nextCheckAt;
   }
 }
+
+function followUpRecord(followUp: FollowUp, parentKey: string, order: OrderRecord, now: number): OperationRecord {
+  return {
+    key: followUp.command.op,
+    op: followUp.command.op,
+    fingerprint: "-",
+    status: "UNKNOWN",
+    command: followUp.command,
+    priorState: order.state,
+    startedAt: now,
+    attempts: 0,
+    nextCheckAt: now + followUp.afterMs,
+    alerted: false,
+    parentKey,
+  };
+}
+
+const answersForParent = (spec: AnySpec): boolean => "answersForParent" in spec && spec.answersForParent === true;
 
 function mismatch(ref: OrderRef): GatewayAnswer {
   const label = ref.scope === "deposit" ? "depositId" : "orderId";
@@ -298,10 +422,12 @@ function secondsUntil(at: number | undefined, now: number): number {
 }
 
 /** A bug in a flow after the call was sent must not become a guess: treat it as lost. */
-function unexpected(operation: string, error: unknown): StepResult {
+function unexpected(operation: string, error: unknown): StillUnknown {
   logEvent({ event: "flow.error", operation, level: "error", error: error instanceof Error ? error.name : "unknown" });
   return {
     kind: "unknown",
     events: [{ operation, outcome: "internal_error", detail: "the gateway failed while handling LINE Pay's answer" }],
   };
 }
+
+export type { NewEvent };

@@ -1,14 +1,17 @@
-/** Every operation the order object knows, by name. */
-import type { OperationRecord } from "./store/order-store";
+/** Every operation the order object knows, by name: the caller's and the follow-ups. */
+import type { OrderCommand } from "../model/commands";
 import { captureSpec, refundSpec, voidSpec } from "./flows/after-payment";
-import { compensateSpec } from "./flows/amount-check";
-import { confirmSpec, reserveSpec } from "./flows/online";
-import { posPaySpec } from "./flows/pos";
+import { compensateSpec, verifyAmountSpec } from "./flows/amount-check";
+import { registerRegKeySpec } from "./flows/confirm-hooks";
 import { depositSpec } from "./flows/deposit";
+import type { FollowUpCommand } from "./flows/follow-ups";
+import { confirmSpec, reserveSpec } from "./flows/online";
+import type { AnyOperationSpec, AnySpec, FollowUpSpec } from "./flows/operation";
+import { posPaySpec } from "./flows/pos";
 import { preapprovedPaySpec } from "./flows/preapproved";
-import type { AnySpec } from "./flows/operation";
+import { watchReservationSpec } from "./flows/reservation-watch";
 
-const SPECS: Record<string, AnySpec> = {
+const OPERATIONS = {
   reserve: reserveSpec,
   confirm: confirmSpec,
   capture: captureSpec,
@@ -17,11 +20,19 @@ const SPECS: Record<string, AnySpec> = {
   posPay: posPaySpec,
   deposit: depositSpec,
   preapprovedPay: preapprovedPaySpec,
-  compensate: compensateSpec,
-};
+} satisfies { [Op in OrderCommand["op"]]: AnyOperationSpec };
 
-export function specFor(op: OperationRecord["op"]): AnySpec {
-  const spec = SPECS[op];
-  if (!spec) throw new Error(`no operation ${op}`);
-  return spec;
+const FOLLOW_UPS = {
+  compensate: compensateSpec,
+  verifyAmount: verifyAmountSpec,
+  registerRegKey: registerRegKeySpec,
+  watchReservation: watchReservationSpec,
+} satisfies { [Op in FollowUpCommand["op"]]: FollowUpSpec<Extract<FollowUpCommand, { op: Op }>> };
+
+export function operationFor(op: OrderCommand["op"]): AnyOperationSpec {
+  return OPERATIONS[op];
+}
+
+export function specFor(op: OrderCommand["op"] | FollowUpCommand["op"]): AnySpec {
+  return op in OPERATIONS ? OPERATIONS[op as OrderCommand["op"]] : FOLLOW_UPS[op as FollowUpCommand["op"]];
 }

@@ -5,11 +5,19 @@
  */
 import type { Money } from "../../model/commands";
 import { GatewayError } from "../../model/problem";
+import { readTimeoutMs } from "../../linepay/types";
 import { addMoney, sameMoney, subtractMoney } from "../money";
 import type { OrderRecord } from "../store/order-store";
 import { ok } from "../views";
-import { DEFAULT_RECOVERY, type FlowContext, type OperationSpec, type StepResult } from "./operation";
-import { isUncertain, notProcessedAnswer, refusalAnswer, refusedEvent, uncertainEvent } from "./outcomes";
+import {
+  DEFAULT_RECOVERY,
+  type FlowContext,
+  type OperationSpec,
+  type RecoverResult,
+  type Settled,
+  type StillUnknown,
+} from "./operation";
+import { isUncertain, lostStep, notProcessedAnswer, refusalAnswer, refusedEvent, uncertainEvent } from "./outcomes";
 import { paymentApi, stateOf, type PaymentSnapshot } from "./payment-api";
 
 type CaptureCommand = { op: "capture"; body: Money };
@@ -24,7 +32,7 @@ function hasPrecision(amount: number, currency: string): boolean {
 }
 
 /** Asks LINE Pay what the payment is now; `unknown` when it cannot answer. */
-async function look(order: OrderRecord, ctx: FlowContext, op: string): Promise<PaymentSnapshot | null | StepResult> {
+async function look(order: OrderRecord, ctx: FlowContext, op: string): Promise<PaymentSnapshot | null | StillUnknown> {
   const seen = await paymentApi(order, ctx.linePay).lookup(order);
   if (seen.kind === "success") return seen.info;
   return {
@@ -33,9 +41,9 @@ async function look(order: OrderRecord, ctx: FlowContext, op: string): Promise<P
   };
 }
 
-const isStep = (v: unknown): v is StepResult => typeof v === "object" && v !== null && "kind" in v && "events" in v;
+const isStep = (v: unknown): v is StillUnknown => typeof v === "object" && v !== null && "kind" in v && "events" in v;
 
-function fromSnapshot(order: OrderRecord, snapshot: PaymentSnapshot, op: string, detail: string): StepResult {
+function fromSnapshot(order: OrderRecord, snapshot: PaymentSnapshot, op: string, detail: string): Settled {
   const paid = order.data.capturedAmount || order.amount;
   const state = stateOf(snapshot, paid);
   const settled: OrderRecord = {
@@ -52,11 +60,31 @@ function fromSnapshot(order: OrderRecord, snapshot: PaymentSnapshot, op: string,
   };
 }
 
+/** LINE Pay still shows the payment as it was before the call: "not yet", or never. */
+function notSeen(order: OrderRecord, op: string, detail: string, retry: string, back?: OrderRecord): RecoverResult {
+  return {
+    kind: "not_seen",
+    events: [{ operation: `${op}.check`, outcome: "unchanged", detail }],
+    ifNeverHappened: {
+      kind: "not_applied",
+      ...(back ? { order: back } : {}),
+      answer: notProcessedAnswer(order, `LINE Pay did not ${op}; ${retry}`),
+      events: [{ operation: op, outcome: "not_processed", detail: "the lost call never took effect at LINE Pay" }],
+    },
+  };
+}
+
+/** What to do with a refusal that may hide work already done: 1165 and a declined capture. */
+function refusalToLookAt(op: string, outcome: Parameters<typeof refusedEvent>[1]): StillUnknown {
+  return { kind: "unknown", events: [refusedEvent(op, outcome, `${outcome.returnMessage}; checking the details`)] };
+}
+
 export const captureSpec: OperationSpec<CaptureCommand> = {
   op: "capture",
   key: () => "capture",
   params: (c) => c.body,
   stored: (c) => c,
+  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "capture"),
   precheck(order, command) {
     if (!order) return;
     const errors = [];
@@ -83,32 +111,26 @@ export const captureSpec: OperationSpec<CaptureCommand> = {
         events: [{ operation: "capture", outcome: "captured" }],
       };
     }
-    if (isUncertain(outcome) || outcome.category === "duplicate" || outcome.category === "declined") {
-      // A declined capture makes LINE Pay cancel the authorization (LINEPAY.md): its record decides.
-      return {
-        kind: "unknown",
-        events: [outcome.kind === "lost" ? uncertainEvent("capture", outcome) : refusedEvent("capture", outcome)],
-      };
-    }
+    if (isUncertain(outcome)) return lostStep("capture", outcome);
+    // 1165 "already captured or voided" may be this capture, finished late; a declined capture
+    // makes LINE Pay cancel the authorization (LINEPAY.md). Either way its record decides.
+    if (outcome.category === "duplicate" || outcome.category === "declined" || outcome.returnCode === "1165")
+      return refusalToLookAt("capture", outcome);
     return { kind: "not_applied", answer: refusalAnswer(order, outcome), events: [refusedEvent("capture", outcome)] };
   },
   async recover(order, command, ctx) {
     const seen = await look(order, ctx, "capture");
     if (isStep(seen)) return seen;
-    if (!seen || seen.status === "AUTHORIZATION") {
-      return {
-        kind: "not_applied",
-        answer: notProcessedAnswer(order, "LINE Pay did not capture; capture again"),
-        events: [{ operation: "capture", outcome: "not_processed" }],
-      };
-    }
+    if (!seen) return { kind: "unknown", events: [{ operation: "capture.check", outcome: "payment_not_found" }] };
+    if (seen.status === "AUTHORIZATION")
+      return notSeen(order, "capture", "payment details still show the authorization", "capture again");
     const result = fromSnapshot(
       { ...order, data: { ...order.data, capturedAmount: command.body.amount } },
       seen,
       "capture",
       `payment details show ${seen.status}`,
     );
-    if (result.kind === "settled" && result.order.state !== "CAPTURED") {
+    if (result.order.state !== "CAPTURED") {
       result.answer = refusalAnswer(order, {
         kind: "refused",
         category: "declined",
@@ -126,6 +148,7 @@ export const voidSpec: OperationSpec<VoidCommand> = {
   key: () => "void",
   params: () => ({}),
   stored: (c) => c,
+  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
   begin: (order) => order!,
   async perform(order, _command, ctx) {
     const outcome = await paymentApi(order, ctx.linePay).void(order);
@@ -133,26 +156,18 @@ export const voidSpec: OperationSpec<VoidCommand> = {
       const voided: OrderRecord = { ...order, state: "VOIDED" };
       return { kind: "settled", order: voided, answer: ok(voided), events: [{ operation: "void", outcome: "voided" }] };
     }
-    if (isUncertain(outcome) || outcome.category === "duplicate" || outcome.returnCode === "1165") {
-      return {
-        kind: "unknown",
-        events: [outcome.kind === "lost" ? uncertainEvent("void", outcome) : refusedEvent("void", outcome)],
-      };
-    }
+    if (isUncertain(outcome)) return lostStep("void", outcome);
+    if (outcome.category === "duplicate" || outcome.returnCode === "1165") return refusalToLookAt("void", outcome);
     return { kind: "not_applied", answer: refusalAnswer(order, outcome), events: [refusedEvent("void", outcome)] };
   },
   async recover(order, _command, ctx) {
     const seen = await look(order, ctx, "void");
     if (isStep(seen)) return seen;
-    if (!seen || seen.status === "AUTHORIZATION") {
-      return {
-        kind: "not_applied",
-        answer: notProcessedAnswer(order, "LINE Pay did not void; void again"),
-        events: [{ operation: "void", outcome: "not_processed" }],
-      };
-    }
+    if (!seen) return { kind: "unknown", events: [{ operation: "void.check", outcome: "payment_not_found" }] };
+    if (seen.status === "AUTHORIZATION")
+      return notSeen(order, "void", "payment details still show the authorization", "void again");
     const result = fromSnapshot(order, seen, "void", `payment details show ${seen.status}`);
-    if (result.kind === "settled" && result.order.state !== "VOIDED") {
+    if (result.order.state !== "VOIDED") {
       result.answer = refusalAnswer(order, {
         kind: "refused",
         category: "refused",
@@ -165,17 +180,11 @@ export const voidSpec: OperationSpec<VoidCommand> = {
   recovery: DEFAULT_RECOVERY,
 };
 
-interface RefundInFlight {
-  key: string;
-  amount: number;
-  refundedBefore: number;
-}
-
 function remaining(order: OrderRecord): number {
   return subtractMoney(order.data.capturedAmount || order.amount, order.refundedAmount);
 }
 
-function refunded(order: OrderRecord, total: number, detail: string): StepResult {
+function refunded(order: OrderRecord, total: number, detail: string): Settled {
   const paid = order.data.capturedAmount || order.amount;
   const settled: OrderRecord = {
     ...order,
@@ -191,11 +200,17 @@ function refunded(order: OrderRecord, total: number, detail: string): StepResult
   };
 }
 
+const withoutRefund = (order: OrderRecord): OrderRecord => ({
+  ...order,
+  data: { ...order.data, refundInFlight: undefined },
+});
+
 export const refundSpec: OperationSpec<RefundCommand> = {
   op: "refund",
   key: (c) => `refund:${c.idempotencyKey}`,
   params: (c) => ({ refundAmount: c.refundAmount ?? null }),
   stored: (c) => c,
+  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
   precheck(order, command) {
     if (!order || command.refundAmount === undefined) return;
     const errors = [];
@@ -209,7 +224,7 @@ export const refundSpec: OperationSpec<RefundCommand> = {
     if (errors.length) throw new GatewayError("invalid_request", "refund does not fit the payment", { errors });
   },
   begin(order, command) {
-    const inFlight: RefundInFlight = {
+    const inFlight = {
       key: command.idempotencyKey,
       amount: command.refundAmount ?? remaining(order!),
       refundedBefore: order!.refundedAmount,
@@ -217,7 +232,7 @@ export const refundSpec: OperationSpec<RefundCommand> = {
     return { ...order!, data: { ...order!.data, refundInFlight: inFlight } };
   },
   async perform(order, command, ctx) {
-    const inFlight = order.data.refundInFlight as RefundInFlight;
+    const inFlight = order.data.refundInFlight!;
     const outcome = await paymentApi(order, ctx.linePay).refund(order, command.refundAmount);
     if (outcome.kind === "success") {
       return refunded(
@@ -226,28 +241,24 @@ export const refundSpec: OperationSpec<RefundCommand> = {
         `${inFlight.amount} ${order.currency} refunded (refundTransactionId ${outcome.info.refundTransactionId ?? "n/a"})`,
       );
     }
-    if (isUncertain(outcome) || outcome.category === "duplicate") {
-      return {
-        kind: "unknown",
-        events: [outcome.kind === "lost" ? uncertainEvent("refund", outcome) : refusedEvent("refund", outcome)],
-      };
-    }
-    return { kind: "not_applied", answer: refusalAnswer(order, outcome), events: [refusedEvent("refund", outcome)] };
+    if (isUncertain(outcome)) return lostStep("refund", outcome);
+    // 1165 "already refunded" may be this very refund, finished late: LINE Pay's list decides.
+    if (outcome.category === "duplicate" || outcome.returnCode === "1165") return refusalToLookAt("refund", outcome);
+    return {
+      kind: "not_applied",
+      order: withoutRefund(order),
+      answer: refusalAnswer(order, outcome),
+      events: [refusedEvent("refund", outcome)],
+    };
   },
   async recover(order, _command, ctx) {
-    const inFlight = order.data.refundInFlight as RefundInFlight | undefined;
+    const inFlight = order.data.refundInFlight;
     const seen = await look(order, ctx, "refund");
     if (isStep(seen)) return seen;
     if (!seen || !inFlight)
       return { kind: "unknown", events: [{ operation: "refund.check", outcome: "payment_not_found" }] };
-    if (sameMoney(seen.refundedTotal, inFlight.refundedBefore)) {
-      const back: OrderRecord = { ...order, data: { ...order.data, refundInFlight: undefined } };
-      return {
-        kind: "not_applied",
-        answer: notProcessedAnswer(back, "LINE Pay did not refund; refund again"),
-        events: [{ operation: "refund", outcome: "not_processed" }],
-      };
-    }
+    if (sameMoney(seen.refundedTotal, inFlight.refundedBefore))
+      return notSeen(order, "refund", "the refund list shows no new refund", "refund again", withoutRefund(order));
     // LINE Pay's refund list is the truth, whatever we expected.
     return refunded(
       order,

@@ -5,9 +5,10 @@
  * one went through. Fingerprint, replay, coalescing and recovery are the order object's.
  */
 import type { DepositBody } from "../../model/commands";
-import type { OrderRecord } from "../store/order-store";
+import { readTimeoutMs } from "../../linepay/types";
+import type { OperationRecord, OrderRecord } from "../store/order-store";
 import { ok } from "../views";
-import type { FlowContext, OperationSpec, RecoveryPolicy, StepResult } from "./operation";
+import type { FlowContext, OperationSpec, RecoveryPolicy, Settled, StillUnknown } from "./operation";
 import { isUncertain, lostStep, refusalAnswer, refusedEvent } from "./outcomes";
 
 type DepositCommand = { op: "deposit"; body: DepositBody; source: "api" | "webhook" };
@@ -18,7 +19,19 @@ const DEPOSIT_RECOVERY: RecoveryPolicy = {
   slowIntervalMs: 15 * 60_000,
 };
 
-async function send(order: OrderRecord, body: DepositBody, ctx: FlowContext, resend: boolean): Promise<StepResult> {
+/**
+ * Sends the deposit (again, after a lost answer: `lost` is its record). After a lost first
+ * answer only success or 1172 settle it: any other refusal of the resend says nothing about the
+ * first request (the merchant's balance may be short now because the first went through), so
+ * the deposit stays UNKNOWN, with an alert, and the resend is tried again later.
+ */
+async function send(
+  order: OrderRecord,
+  body: DepositBody,
+  ctx: FlowContext,
+  lost?: OperationRecord,
+): Promise<Settled | StillUnknown> {
+  const resend = lost !== undefined;
   const outcome = await ctx.linePay.deposit({
     depositId: body.depositId,
     linePayNumber: body.linePayNumber,
@@ -74,6 +87,19 @@ async function send(order: OrderRecord, body: DepositBody, ctx: FlowContext, res
       kind: "unknown",
       events: [refusedEvent("deposit", outcome, "LINE Pay reports a concurrent request; sending again later")],
     };
+  if (resend) {
+    const first = lost.attempts === 0;
+    return {
+      kind: "unknown",
+      events: [
+        refusedEvent(
+          "deposit",
+          outcome,
+          `${first ? "ALERT: " : ""}the resend was refused (${outcome.returnMessage}); whether the first request paid out is unknown, so the deposit stays UNKNOWN and is sent again later`,
+        ),
+      ],
+    };
+  }
   const failed: OrderRecord = { ...order, state: "FAILED" };
   return {
     kind: "settled",
@@ -89,6 +115,7 @@ export const depositSpec: OperationSpec<DepositCommand> = {
   // Where the trigger came from does not make it another deposit.
   params: (c) => c.body,
   stored: (c) => c,
+  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
   begin: (_order, command, ctx) => ({
     scope: "deposit",
     refId: command.body.depositId,
@@ -101,7 +128,7 @@ export const depositSpec: OperationSpec<DepositCommand> = {
     createdAt: ctx.now(),
     updatedAt: ctx.now(),
   }),
-  perform: (order, command, ctx) => send(order, command.body, ctx, false),
-  recover: (order, command, ctx) => send(order, command.body, ctx, true),
+  perform: (order, command, ctx) => send(order, command.body, ctx),
+  recover: (order, command, ctx, record) => send(order, command.body, ctx, record),
   recovery: DEPOSIT_RECOVERY,
 };

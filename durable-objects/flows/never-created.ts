@@ -1,58 +1,47 @@
 /**
- * When LINE Pay knows no payment for an order whose pay answer was lost. That settles the order
- * as never created only if LINE Pay certainly finished handling the call (it answered an HTTP
- * error, a malformed body or a temporary code), or once the call cannot still be running (its
- * read timeout plus a minute has passed): after a timeout or a reset, the pay may be finishing
- * at LINE Pay right now, and settling FAILED then would hide money that moved. Used by every
- * creating payment (POS pay, preapproved pay).
+ * LINE Pay knows no payment for an order whose pay answer was lost. That is "not yet" for as
+ * long as the pay may still be running at LINE Pay; the runner decides when that is over
+ * (runner.ts `#weigh`), whatever the loss looked like: a 502/504 says nothing about the origin,
+ * and a temporary code may come with the work done. Only then is the order FAILED as never
+ * created, and the caller told to pay again under a new orderId. Used by every creating
+ * payment (POS pay, preapproved pay).
  */
 import { GatewayError } from "../../model/problem";
-import type { OperationRecord, OrderRecord } from "../store/order-store";
+import type { OrderRecord } from "../store/order-store";
 import { idExtras, problem } from "../views";
-import type { FlowContext, StepResult } from "./operation";
+import type { NotSeen } from "./operation";
 
-const STILL_RUNNING_GRACE_MS = 60_000;
-const FINISHED_AT_LINE_PAY = ["http", "malformed", "temporary"];
-
-export function settleNotFound(
+export function neverCreated(
   order: OrderRecord,
-  record: OperationRecord | undefined,
-  ctx: FlowContext,
-  how: { operation: string; check: string; readTimeoutMs: number; returnCode?: string; returnMessage?: string },
-): StepResult {
-  const finished = record !== undefined && FINISHED_AT_LINE_PAY.includes(record.lostReason ?? "");
-  const mayRun = record === undefined || ctx.now() - record.startedAt < how.readTimeoutMs + STILL_RUNNING_GRACE_MS;
-  if (!finished && mayRun) {
-    return {
-      kind: "unknown",
-      events: [
-        {
-          operation: how.check,
-          outcome: "not_found_yet",
-          ...(how.returnCode ? { returnCode: how.returnCode } : {}),
-          detail: "no payment yet; the lost call may still be running at LINE Pay",
-        },
-      ],
-    };
-  }
+  operation: string,
+  check: string,
+  refusal?: { returnCode: string; returnMessage: string },
+  sentAt?: number,
+): NotSeen {
+  const code = refusal ? { returnCode: refusal.returnCode } : {};
   const failed: OrderRecord = { ...order, state: "FAILED" };
   return {
-    kind: "settled",
-    order: failed,
-    answer: problem(
-      new GatewayError("upstream_unavailable", "LINE Pay never created the payment; pay again with a new orderId", {
-        ...idExtras(order),
-        ...(how.returnCode ? { returnCode: how.returnCode } : {}),
-        ...(how.returnMessage ? { returnMessage: how.returnMessage } : {}),
-      }),
-    ),
-    events: [
-      {
-        operation: how.operation,
-        outcome: "never_created",
-        ...(how.returnCode ? { returnCode: how.returnCode } : {}),
-        detail: `${how.check}: no such payment (first answer lost by ${record?.lostReason ?? "a restart"})`,
-      },
-    ],
+    kind: "not_seen",
+    ...(sentAt === undefined ? {} : { sentAt }),
+    events: [{ operation: check, outcome: "no_payment", ...code, detail: "LINE Pay knows no payment for this order" }],
+    ifNeverHappened: {
+      kind: "settled",
+      order: failed,
+      answer: problem(
+        new GatewayError("upstream_unavailable", "LINE Pay never created the payment; pay again with a new orderId", {
+          ...idExtras(order),
+          ...code,
+          ...(refusal ? { returnMessage: refusal.returnMessage } : {}),
+        }),
+      ),
+      events: [
+        {
+          operation,
+          outcome: "never_created",
+          ...code,
+          detail: `${check}: no such payment long after the lost call could have finished`,
+        },
+      ],
+    },
   };
 }

@@ -4,15 +4,15 @@
  */
 import type { Money, ReserveBody } from "../../model/commands";
 import { GatewayError } from "../../model/problem";
-import type { ConfirmInfo } from "../../linepay/types";
+import { readTimeoutMs, type ConfirmInfo } from "../../linepay/types";
 import type { OrderRecord } from "../store/order-store";
 import { ok } from "../views";
 import { checkPaidAmount } from "./amount-check";
-import { RESERVATION_WATCH_MS } from "./reservation-watch";
-import { afterConfirm, withToken, withoutToken } from "./confirm-hooks";
-import { DEFAULT_RECOVERY, type FlowContext, type OperationSpec, type StepResult } from "./operation";
-import { isUncertain, notProcessedAnswer, refusalAnswer, refusedEvent, uncertainEvent } from "./outcomes";
+import { regKeyFollowUp, withToken, withoutToken } from "./confirm-hooks";
+import { DEFAULT_RECOVERY, type FlowContext, type OperationSpec, type RecoverResult, type Settled } from "./operation";
+import { isUncertain, lostStep, notProcessedAnswer, refusalAnswer, refusedEvent, uncertainEvent } from "./outcomes";
 import { paymentApi, stateOf } from "./payment-api";
+import { RESERVATION_WATCH_MS } from "./reservation-watch";
 
 type ReserveCommand = { op: "reserve"; body: ReserveBody };
 type ConfirmCommand = { op: "confirm"; body: Money };
@@ -22,28 +22,24 @@ type ConfirmCommand = { op: "confirm"; body: Money };
  * reserve is settled by sending it again: LINE Pay's own orderId check (1172) tells us when
  * the first one went through, and that orphan simply expires unused after 20 minutes.
  */
-async function sendReserve(
-  order: OrderRecord,
-  command: ReserveCommand,
-  ctx: FlowContext,
-  retry: boolean,
-): Promise<StepResult> {
+async function sendReserve(order: OrderRecord, command: ReserveCommand, ctx: FlowContext, retry: boolean) {
   const outcome = await ctx.linePay.request(command.body);
   if (outcome.kind === "success") {
     const reserved: OrderRecord = {
       ...order,
       state: "RESERVED",
       transactionId: outcome.info.transactionId,
-      data: { ...order.data, paymentUrl: outcome.info.paymentUrl, watchAt: ctx.now() + RESERVATION_WATCH_MS },
+      data: { ...order.data, paymentUrl: outcome.info.paymentUrl },
     };
     return {
       kind: "settled",
       order: reserved,
       answer: ok(reserved, 201),
       events: [{ operation: "reserve", outcome: "reserved" }],
-    };
+      followUps: [{ command: { op: "watchReservation" }, afterMs: RESERVATION_WATCH_MS }],
+    } satisfies Settled;
   }
-  if (isUncertain(outcome)) return { kind: "unknown", events: [uncertainEvent("reserve", outcome)] };
+  if (isUncertain(outcome)) return lostStep("reserve", outcome);
   const failed: OrderRecord = { ...order, state: "FAILED" };
   const orphan = retry && outcome.returnCode === "1172";
   const detail = orphan
@@ -54,7 +50,7 @@ async function sendReserve(
     order: failed,
     answer: refusalAnswer(order, outcome, detail),
     events: [refusedEvent("reserve", outcome, detail)],
-  };
+  } satisfies Settled;
 }
 
 export const reserveSpec: OperationSpec<ReserveCommand> = {
@@ -62,6 +58,7 @@ export const reserveSpec: OperationSpec<ReserveCommand> = {
   key: () => "reserve",
   params: (c) => c.body,
   stored: (c) => c,
+  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "request"),
   begin: (_order, command, ctx) => ({
     scope: "order",
     refId: command.body.orderId,
@@ -82,13 +79,14 @@ export const reserveSpec: OperationSpec<ReserveCommand> = {
   recovery: DEFAULT_RECOVERY,
 };
 
-async function settleConfirmed(
+/** The order paid by a confirm LINE Pay reports, with its regKey and amount follow-ups. */
+export async function settleConfirmed(
   order: OrderRecord,
   info: Partial<Pick<ConfirmInfo, "payInfo" | "authorizationExpireDate" | "regKey" | "paymentProvider">>,
   authorized: boolean,
   ctx: FlowContext,
   how: string,
-): Promise<StepResult> {
+): Promise<Settled> {
   const paid: OrderRecord = {
     ...order,
     state: authorized ? "AUTHORIZED" : "CAPTURED",
@@ -101,25 +99,27 @@ async function settleConfirmed(
       ...(info.paymentProvider ? { paymentProvider: info.paymentProvider } : {}),
     },
   };
-  const withHooks = await afterConfirm(paid, info, ctx);
-  const answer = ok(withHooks.order);
-  if (withHooks.regKeyToken) answer.body = { ...(answer.body as object), regKeyToken: withHooks.regKeyToken };
-  return checkPaidAmount("confirm", withHooks.order, order.amount, info.payInfo, ctx, {
+  const regKey = await regKeyFollowUp(paid, info, ctx);
+  const answer = ok(regKey.order);
+  if (regKey.regKeyToken) answer.body = { ...(answer.body as object), regKeyToken: regKey.regKeyToken };
+  return checkPaidAmount("confirm", regKey.order, info.payInfo, {
     kind: "settled",
-    order: withHooks.order,
+    order: regKey.order,
     answer,
-    events: [
-      { operation: "confirm", outcome: authorized ? "authorized" : "captured", detail: how },
-      ...withHooks.events,
-    ],
+    events: [{ operation: "confirm", outcome: authorized ? "authorized" : "captured", detail: how }, ...regKey.events],
+    followUps: regKey.followUps,
   });
 }
+
+const statusRefusal = (order: OrderRecord, returnCode: string, returnMessage: string) =>
+  refusalAnswer(order, { kind: "refused", category: "refused", returnCode, returnMessage });
 
 export const confirmSpec: OperationSpec<ConfirmCommand> = {
   op: "confirm",
   key: () => "confirm",
   params: (c) => c.body,
   stored: (c) => c,
+  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "confirm"),
   storedAnswer: withoutToken,
   replayAnswer: withToken,
   precheck(order, command) {
@@ -135,17 +135,13 @@ export const confirmSpec: OperationSpec<ConfirmCommand> = {
     const outcome = await ctx.linePay.confirm(order.transactionId!, command.body);
     if (outcome.kind === "success")
       return settleConfirmed(order, outcome.info, order.data.capture === false, ctx, "LINE Pay confirmed");
-    // 1172/1198 on confirm: a confirm for this transaction exists or runs; details will say.
-    if (isUncertain(outcome) || outcome.category === "duplicate") {
+    // 1172 on confirm: a confirm for this transaction exists; the details will say.
+    if (isUncertain(outcome)) return lostStep("confirm", outcome);
+    if (outcome.category === "duplicate")
       return {
         kind: "unknown",
-        events: [
-          outcome.kind === "lost"
-            ? uncertainEvent("confirm", outcome)
-            : refusedEvent("confirm", outcome, "LINE Pay reports a duplicate confirm; checking"),
-        ],
+        events: [refusedEvent("confirm", outcome, "LINE Pay reports a duplicate confirm; checking")],
       };
-    }
     if (outcome.category === "declined") {
       return {
         kind: "settled",
@@ -165,7 +161,7 @@ export const confirmSpec: OperationSpec<ConfirmCommand> = {
     // The reservation is unchanged at LINE Pay: report the refusal, store nothing.
     return { kind: "not_applied", answer: refusalAnswer(order, outcome), events: [refusedEvent("confirm", outcome)] };
   },
-  async recover(order, _command, ctx) {
+  async recover(order, _command, ctx): Promise<RecoverResult> {
     const seen = await paymentApi(order, ctx.linePay).lookup(order);
     if (seen.kind !== "success") {
       return {
@@ -202,29 +198,29 @@ export const confirmSpec: OperationSpec<ConfirmCommand> = {
     switch (status.returnCode) {
       case "0000":
       case "0110":
+        // Still awaiting a confirm, as LINE Pay sees it now; the lost one may yet arrive.
         return {
-          kind: "not_applied",
-          answer: notProcessedAnswer(order, "LINE Pay did not confirm the payment; confirm again"),
-          events: [
-            {
-              operation: "confirm",
-              outcome: "not_processed",
-              returnCode: status.returnCode,
-              detail: "status check shows the reservation still awaiting confirm",
-            },
-          ],
+          kind: "not_seen",
+          events: [{ operation: "check", outcome: "awaiting_confirm", returnCode: status.returnCode }],
+          ifNeverHappened: {
+            kind: "not_applied",
+            answer: notProcessedAnswer(order, "LINE Pay did not confirm the payment; confirm again"),
+            events: [
+              {
+                operation: "confirm",
+                outcome: "not_processed",
+                returnCode: status.returnCode,
+                detail: "the lost confirm never reached LINE Pay: the reservation still awaits a confirm",
+              },
+            ],
+          },
         };
       case "0121": {
         const expired: OrderRecord = { ...order, state: "EXPIRED" };
         return {
           kind: "settled",
           order: expired,
-          answer: refusalAnswer(order, {
-            kind: "refused",
-            category: "refused",
-            returnCode: "0121",
-            returnMessage: "reservation cancelled or expired",
-          }),
+          answer: statusRefusal(order, "0121", "reservation cancelled or expired"),
           events: [{ operation: "confirm", outcome: "expired", returnCode: "0121" }],
         };
       }
@@ -233,12 +229,7 @@ export const confirmSpec: OperationSpec<ConfirmCommand> = {
         return {
           kind: "settled",
           order: failed,
-          answer: refusalAnswer(order, {
-            kind: "refused",
-            category: "refused",
-            returnCode: "0122",
-            returnMessage: "payment failed",
-          }),
+          answer: statusRefusal(order, "0122", "payment failed"),
           events: [{ operation: "confirm", outcome: "failed", returnCode: "0122" }],
         };
       }

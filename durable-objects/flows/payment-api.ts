@@ -30,7 +30,8 @@ export interface PaymentApi {
 }
 
 export function paymentApi(order: OrderRecord, lp: LinePayClient): PaymentApi {
-  return order.kind === "pos" ? offlineApi(lp) : onlineApi(lp);
+  // A POS order's calls carry the terminal it was paid at, not the configured default.
+  return order.kind === "pos" ? offlineApi(lp, order.data.deviceProfileId) : onlineApi(lp);
 }
 
 /** A payment details entry as a snapshot (refunds are negative amounts in LINE Pay's list). */
@@ -59,14 +60,15 @@ function onlineApi(lp: LinePayClient): PaymentApi {
   };
 }
 
-function offlineApi(lp: LinePayClient): PaymentApi {
+function offlineApi(lp: LinePayClient, device: string | undefined): PaymentApi {
   return {
-    capture: (order, money) => lp.posCapture(order.refId, money),
-    void: (order) => lp.posVoid(order.refId),
-    refund: (order, refundAmount) => lp.posRefund(order.refId, refundAmount === undefined ? {} : { refundAmount }),
+    capture: (order, money) => lp.posCapture(order.refId, money, device),
+    void: (order) => lp.posVoid(order.refId, device),
+    refund: (order, refundAmount) =>
+      lp.posRefund(order.refId, refundAmount === undefined ? {} : { refundAmount }, device),
     async lookup(order) {
       // Authorizations list what is authorized or voided; details list captured payments.
-      const auths = await lp.posAuthorizations(order.refId);
+      const auths = await lp.posAuthorizations(order.refId, device);
       if (auths.kind === "success") {
         const auth = auths.info.find((a) => a.orderId === order.refId);
         if (auth && auth.payStatus !== "CAPTURE") {
@@ -83,7 +85,7 @@ function offlineApi(lp: LinePayClient): PaymentApi {
       } else if (auths.kind === "lost") {
         return auths;
       }
-      const details = await lp.posDetails(order.refId);
+      const details = await lp.posDetails(order.refId, device);
       if (details.kind !== "success")
         return details.kind === "refused" && details.returnCode === "1150"
           ? { kind: "success", returnCode: "0000", returnMessage: "", info: null }

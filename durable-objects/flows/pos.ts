@@ -5,13 +5,13 @@
  */
 import type { PosPayBody } from "../../model/commands";
 import { GatewayError } from "../../model/problem";
-import type { PayInfoItem } from "../../linepay/types";
-import type { OperationRecord, OrderRecord } from "../store/order-store";
+import { readTimeoutMs, type PayInfoItem } from "../../linepay/types";
+import type { OrderRecord } from "../store/order-store";
 import { ok, idExtras, problem } from "../views";
 import { checkPaidAmount } from "./amount-check";
-import type { FlowContext, OperationSpec, RecoveryPolicy, StepResult } from "./operation";
+import type { OperationSpec, RecoverResult, RecoveryPolicy, Settled } from "./operation";
 import { isUncertain, lostStep, refusalAnswer, refusedEvent, uncertainEvent } from "./outcomes";
-import { settleNotFound } from "./never-created";
+import { neverCreated } from "./never-created";
 import { paymentApi, stateOf } from "./payment-api";
 
 type PosPayCommand = { op: "posPay"; body: PosPayBody };
@@ -23,15 +23,14 @@ export const POS_RECOVERY: RecoveryPolicy = {
   slowIntervalMs: 15 * 60_000,
 };
 
-async function settlePaid(
+function settlePaid(
   order: OrderRecord,
   payInfo: PayInfoItem[] | undefined,
   authorized: boolean,
   transactionId: string,
-  ctx: FlowContext,
   how: string,
   authorizationExpireDate?: string,
-): Promise<StepResult> {
+): Settled {
   const paid: OrderRecord = {
     ...order,
     state: authorized ? "AUTHORIZED" : "CAPTURED",
@@ -43,7 +42,7 @@ async function settlePaid(
       ...(authorizationExpireDate ? { authorizationExpireDate } : {}),
     },
   };
-  return checkPaidAmount("posPay", paid, order.amount, payInfo, ctx, {
+  return checkPaidAmount("posPay", paid, payInfo, {
     kind: "settled",
     order: paid,
     answer: ok(paid),
@@ -57,6 +56,7 @@ export const posPaySpec: OperationSpec<PosPayCommand> = {
   params: (c) => c.body,
   // The My Code is a one-time bearer credential: recovery never needs it, so it is not kept.
   stored: (c) => ({ ...c, body: { ...c.body, oneTimeKey: "" } }),
+  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "posPay"),
   begin: (_order, command, ctx) => ({
     scope: "order",
     refId: command.body.orderId,
@@ -82,13 +82,12 @@ export const posPaySpec: OperationSpec<PosPayCommand> = {
         info.payInfo,
         command.body.capture === false,
         info.transactionId,
-        ctx,
         "LINE Pay paid",
         info.authorizationExpireDate,
       );
     }
-    // 1172: a payment with this orderId exists at LINE Pay; the orderId check says whose.
     if (isUncertain(outcome)) return lostStep("posPay", outcome);
+    // 1172: a payment with this orderId exists at LINE Pay; the orderId check says whose.
     if (outcome.category === "duplicate")
       return { kind: "unknown", events: [refusedEvent("posPay", outcome)], lostReason: "duplicate" };
     const failed: OrderRecord = { ...order, state: "FAILED" };
@@ -99,8 +98,9 @@ export const posPaySpec: OperationSpec<PosPayCommand> = {
       events: [refusedEvent("posPay", outcome)],
     };
   },
-  async recover(order, command, ctx, record: OperationRecord) {
-    const check = await ctx.linePay.posCheck(order.refId);
+  async recover(order, _command, ctx): Promise<RecoverResult> {
+    const device = order.data.deviceProfileId;
+    const check = await ctx.linePay.posCheck(order.refId, device);
     if (check.kind === "success") {
       if (check.info.status === "FAIL") {
         const failed: OrderRecord = { ...order, state: "FAILED" };
@@ -131,7 +131,6 @@ export const posPaySpec: OperationSpec<PosPayCommand> = {
           seen.info.payInfo,
           state === "AUTHORIZED",
           seen.info.transactionId,
-          ctx,
           `status check: ${check.info.status}`,
         );
       }
@@ -156,16 +155,7 @@ export const posPaySpec: OperationSpec<PosPayCommand> = {
       };
     }
     if (isUncertain(check)) return { kind: "unknown", events: [uncertainEvent("pos.check", check)] };
-    if (check.returnCode === "1150") {
-      return settleNotFound(order, record, ctx, {
-        operation: "posPay",
-        check: "pos.check",
-        readTimeoutMs: ctx.config.linePay.posTimeoutMs,
-        returnCode: "1150",
-        returnMessage: check.returnMessage,
-      });
-    }
-    void command;
+    if (check.returnCode === "1150") return neverCreated(order, "posPay", "pos.check", check);
     return { kind: "unknown", events: [refusedEvent("pos.check", check)] };
   },
   recovery: POS_RECOVERY,

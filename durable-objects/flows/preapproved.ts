@@ -1,47 +1,33 @@
 /**
  * Preapproved payments on a stored regKey. The order object gives the payment its orderId
  * idempotency, journal and recovery like any other; the regKey's lane object (one per token)
- * holds the regKey and runs one payment at a time on it. A lost answer is recovered here by
- * payment details by orderId, which needs no regKey.
+ * holds the regKey and runs one payment at a time on it, and says when it really sent each
+ * one. A lost answer is recovered here by payment details by orderId, which needs no regKey.
  */
 import type { PreapprovedPayBody } from "../../model/commands";
 import { GatewayError } from "../../model/problem";
-import type { LanePayResult } from "../regkey-lane";
-import type { OperationRecord, OrderRecord } from "../store/order-store";
+import { readTimeoutMs, type PaymentDetail } from "../../linepay/types";
+import type { LanePayResult, LaneSend } from "../regkey-lane";
+import type { OrderRecord } from "../store/order-store";
 import { idExtras, ok, problem } from "../views";
 import { checkPaidAmount } from "./amount-check";
-import type { FlowContext, OperationSpec, StepResult } from "./operation";
+import type { FlowContext, OperationSpec, RecoverResult, Settled } from "./operation";
 import { DEFAULT_RECOVERY } from "./operation";
 import { isUncertain, lostStep, refusalAnswer, refusedEvent, uncertainEvent } from "./outcomes";
-import { settleNotFound } from "./never-created";
+import { neverCreated } from "./never-created";
 import { snapshotOf, stateOf } from "./payment-api";
-import { DEFAULT_TIMEOUTS_MS } from "../../linepay/types";
 
 type PreapprovedCommand = { op: "preapprovedPay"; tokenId: string; body: PreapprovedPayBody };
 
 const lane = (ctx: FlowContext, tid: string) => ctx.env.REGKEY_LANES.getByName(tid);
 
-async function settleFromDetails(
+/** The order as LINE Pay's payment (details entry, or a pay answer) shows it. */
+function paidFrom(
   order: OrderRecord,
-  ctx: FlowContext,
-  record: OperationRecord | undefined,
+  found: Pick<PaymentDetail, "transactionId" | "payInfo">,
+  state: OrderRecord["state"],
   how: string,
-): Promise<StepResult> {
-  const seen = await ctx.linePay.details({ orderIds: [order.refId] });
-  if (seen.kind !== "success")
-    return {
-      kind: "unknown",
-      events: [seen.kind === "lost" ? uncertainEvent("details", seen) : refusedEvent("details", seen)],
-    };
-  const found = seen.info.find((d) => d.orderId === order.refId);
-  if (!found) {
-    return settleNotFound(order, record, ctx, {
-      operation: "preapprovedPay",
-      check: "details",
-      readTimeoutMs: ctx.config.linePay.timeoutMs ?? DEFAULT_TIMEOUTS_MS.other,
-    });
-  }
-  const state = stateOf(snapshotOf(found), order.amount);
+): Settled {
   const paid: OrderRecord = {
     ...order,
     state,
@@ -49,7 +35,7 @@ async function settleFromDetails(
     ...(found.payInfo ? { payInfo: found.payInfo } : {}),
     data: { ...order.data, capturedAmount: state === "AUTHORIZED" ? 0 : order.amount },
   };
-  return checkPaidAmount("preapprovedPay", paid, order.amount, found.payInfo, ctx, {
+  return checkPaidAmount("preapprovedPay", paid, found.payInfo, {
     kind: "settled",
     order: paid,
     answer: ok(paid),
@@ -62,6 +48,7 @@ export const preapprovedPaySpec: OperationSpec<PreapprovedCommand> = {
   key: () => "preapprovedPay",
   params: (c) => ({ tokenId: c.tokenId, body: c.body }),
   stored: (c) => c,
+  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
   async precheck(_order, command, ctx) {
     const check = await lane(ctx, command.tokenId).check(command.tokenId);
     if (!check.usable) throw new GatewayError(check.code, check.detail);
@@ -79,6 +66,7 @@ export const preapprovedPaySpec: OperationSpec<PreapprovedCommand> = {
     updatedAt: ctx.now(),
   }),
   async perform(order, command, ctx) {
+    // RPC wraps the result type; the lane's own type is what comes back.
     const result = (await lane(ctx, command.tokenId).pay(command.tokenId, command.body)) as LanePayResult;
     if (result.kind === "unusable") {
       const failed: OrderRecord = { ...order, state: "FAILED" };
@@ -89,38 +77,23 @@ export const preapprovedPaySpec: OperationSpec<PreapprovedCommand> = {
         events: [{ operation: "preapprovedPay", outcome: "not_sent", detail: result.detail }],
       };
     }
-    const { outcome, regKeyRemoved } = result;
+    const { outcome, regKeyRemoved, sentAt } = result;
     if (outcome.kind === "success") {
       const info = outcome.info;
       const authorized = command.body.capture === false;
-      if (!info.payInfo)
-        return settleFromDetails(
-          { ...order, transactionId: info.transactionId },
-          ctx,
-          undefined,
-          "LINE Pay paid; payInfo from payment details",
-        );
-      const paid: OrderRecord = {
-        ...order,
-        state: authorized ? "AUTHORIZED" : "CAPTURED",
-        transactionId: info.transactionId,
-        payInfo: info.payInfo,
-        data: {
-          ...order.data,
-          capturedAmount: authorized ? 0 : order.amount,
-          ...(info.authorizationExpireDate ? { authorizationExpireDate: info.authorizationExpireDate } : {}),
-        },
-      };
-      return checkPaidAmount("preapprovedPay", paid, order.amount, info.payInfo, ctx, {
-        kind: "settled",
-        order: paid,
-        answer: ok(paid),
-        events: [{ operation: "preapprovedPay", outcome: authorized ? "authorized" : "captured" }],
-      });
+      // LINE Pay's usual answer has no payInfo: the payment is made (its transactionId is
+      // kept), and the amount is checked from the payment details (checkPaidAmount).
+      const expiry = info.authorizationExpireDate ? { authorizationExpireDate: info.authorizationExpireDate } : {};
+      return paidFrom(
+        { ...order, data: { ...order.data, ...expiry } },
+        info,
+        authorized ? "AUTHORIZED" : "CAPTURED",
+        "LINE Pay paid",
+      );
     }
-    if (isUncertain(outcome)) return lostStep("preapprovedPay", outcome);
+    if (isUncertain(outcome)) return { ...lostStep("preapprovedPay", outcome), sentAt };
     if (outcome.category === "duplicate")
-      return { kind: "unknown", events: [refusedEvent("preapprovedPay", outcome)], lostReason: "duplicate" };
+      return { kind: "unknown", events: [refusedEvent("preapprovedPay", outcome)], lostReason: "duplicate", sentAt };
     const failed: OrderRecord = { ...order, state: "FAILED" };
     const events = [refusedEvent("preapprovedPay", outcome)];
     if (regKeyRemoved)
@@ -128,11 +101,31 @@ export const preapprovedPaySpec: OperationSpec<PreapprovedCommand> = {
         operation: "regkey",
         outcome: "removed",
         returnCode: outcome.returnCode,
-        detail: "LINE Pay's rule: regKey expired and removed from the vault",
+        detail: "LINE Pay's rule: the regKey is expired at LINE Pay and removed from the vault",
       });
     return { kind: "settled", order: failed, answer: refusalAnswer(order, outcome), events };
   },
-  recover: (order, _command, ctx, record) =>
-    settleFromDetails(order, ctx, record, "payment details show the lost payment went through"),
+  async recover(order, command, ctx): Promise<RecoverResult> {
+    const seen = await ctx.linePay.details({ orderIds: [order.refId] });
+    if (seen.kind !== "success")
+      return {
+        kind: "unknown",
+        events: [seen.kind === "lost" ? uncertainEvent("details", seen) : refusedEvent("details", seen)],
+      };
+    const found = seen.info.find((d) => d.orderId === order.refId);
+    if (found)
+      return paidFrom(
+        order,
+        found,
+        stateOf(snapshotOf(found), order.amount),
+        "payment details show the lost payment went through",
+      );
+    // Nothing at LINE Pay yet. The window runs from when the lane really sent the payment;
+    // one still waiting in the lane has not been sent at all.
+    const sent = (await lane(ctx, command.tokenId).sent(order.refId)) as LaneSend;
+    if (sent.status === "queued")
+      return { kind: "unknown", events: [{ operation: "preapprovedPay", outcome: "queued_in_lane" }] };
+    return neverCreated(order, "preapprovedPay", "details", undefined, sent.status === "sent" ? sent.at : undefined);
+  },
   recovery: DEFAULT_RECOVERY,
 };

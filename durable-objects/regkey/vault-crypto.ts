@@ -32,14 +32,19 @@ export async function seal(keyring: RegKeyKeyring, tid: string, payload: unknown
     .encrypt(key);
 }
 
-export function kidOf(jwe: string): string | undefined {
+function headerField(jwe: string, name: "kid" | "tid"): string | undefined {
   try {
-    const header = decodeProtectedHeader(jwe);
-    return typeof header.kid === "string" ? header.kid : undefined;
+    const value = decodeProtectedHeader(jwe)[name];
+    return typeof value === "string" ? value : undefined;
   } catch {
     return undefined;
   }
 }
+
+export const kidOf = (jwe: string): string | undefined => headerField(jwe, "kid");
+
+/** The token id a JWE was sealed for; `open` still checks it against the one asked for. */
+export const tidOf = (jwe: string): string | undefined => headerField(jwe, "tid");
 
 /** Opens a JWE sealed for `tid`; a clear GatewayError (never a 500) when it cannot. */
 export async function open<T>(keyring: RegKeyKeyring, tid: string, jwe: string): Promise<T> {

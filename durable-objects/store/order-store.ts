@@ -5,6 +5,7 @@
  */
 import type { GatewayAnswer } from "../../model/answer";
 import type { OrderCommand, OrderOperation } from "../../model/commands";
+import type { FollowUpCommand } from "../flows/follow-ups";
 import type { OrderEvent, OrderKind, OrderState, PayInfo } from "../../model/order";
 import type { OrderScope } from "../../model/rpc";
 import { migrate } from "./schema";
@@ -16,15 +17,20 @@ export interface OrderData {
   payType?: "NORMAL" | "PREAPPROVED";
   capturedAmount?: number;
   authorizationExpireDate?: string;
+  /** Online API v4: the provider that processed the payment (TSP or EPI) */
+  paymentProvider?: string;
+  /** POS: the terminal the order was paid at; every later call for the order carries it */
+  deviceProfileId?: string;
   /** token id of the regKey vault entry (PREAPPROVED confirm) and the token sealed for replays */
   regKeyTid?: string;
   regKeyTokenSealed?: string;
-  /** when to look at a RESERVED order again (reservation-watch.ts) */
-  watchAt?: number;
+  /** the refund being sent: what it asks for and what was refunded before it */
+  refundInFlight?: { key: string; amount: number; refundedBefore: number };
   /** a refund or void owed because LINE Pay charged the wrong amount */
   compensation?: { action: "refund" | "void"; reason: string };
   deposit?: { linePayNumber: string; fee: number | null; transactionIdUnknown?: boolean };
-  [extra: string]: unknown;
+  /** where a deposit's trigger came from */
+  source?: "api" | "webhook";
 }
 
 export interface OrderRecord {
@@ -46,19 +52,24 @@ export type OperationStatus = "PENDING" | "UNKNOWN" | "DONE";
 
 export interface OperationRecord {
   key: string;
-  op: OrderOperation | "compensate";
+  op: OrderOperation | FollowUpCommand["op"];
   fingerprint: string;
   status: OperationStatus;
-  command: OrderCommand;
+  command: OrderCommand | FollowUpCommand;
   priorState?: string;
   startedAt: number;
+  /** when the upstream call went out (a lane may send later than the write-ahead) */
+  sentAt?: number;
   attempts: number;
+  /** when the object must look at this operation next; its alarm is armed for the earliest */
   nextCheckAt?: number;
   alerted: boolean;
   /** how the first answer was lost: a timeout may still be running at LINE Pay, an HTTP 5xx is over */
   lostReason?: string;
   answer?: GatewayAnswer;
   settledAt?: number;
+  /** a follow-up's caller operation, whose stored answer the follow-up may update */
+  parentKey?: string;
 }
 
 export interface NewEvent {
@@ -92,6 +103,10 @@ export class OrderStore {
    * Writes happen only inside transactions; the first one also creates the tables, so a new
    * order pays one durable commit for schema and write-ahead record together, and a GET for
    * an order that does not exist writes nothing at all.
+   *
+   * Every transaction ends by arming the object's alarm for the earliest open operation, in
+   * the same commit: an operation written ahead (or left open) always has a wake-up, so a
+   * crash, deploy or eviction at any later point is resumed by the platform, not by a caller.
    */
   transaction<T>(fn: () => T): T {
     return this.#storage.transactionSync(() => {
@@ -99,8 +114,40 @@ export class OrderStore {
         migrate(this.#sql);
         this.#ready = true;
       }
-      return fn();
+      const result = fn();
+      this.arm();
+      return result;
     });
+  }
+
+  /** The earliest time an open operation must be looked at, if any is open. */
+  nextWakeAt(): number | undefined {
+    if (!this.#ready) return undefined;
+    const row = this.#sql
+      .exec<{ at: number | null }>("SELECT MIN(next_check_at) AS at FROM operations WHERE status != 'DONE'")
+      .one();
+    return row.at === null ? undefined : Number(row.at);
+  }
+
+  #armedAt: number | null | undefined;
+
+  /**
+   * Sets (or removes) the alarm for the earliest open operation, no sooner than `floor` when
+   * given; a no-op when it is already so.
+   */
+  arm(floor?: number): void {
+    const due = this.nextWakeAt();
+    const at = due === undefined ? null : floor === undefined ? due : Math.max(due, floor);
+    if (at === this.#armedAt) return;
+    // Not awaited on purpose: inside transactionSync the alarm is part of this commit.
+    if (at === null) void this.#storage.deleteAlarm();
+    else void this.#storage.setAlarm(at);
+    this.#armedAt = at;
+  }
+
+  /** After the alarm fired, the platform has no alarm left: the next transaction arms again. */
+  alarmFired(): void {
+    this.#armedAt = undefined;
   }
 
   loadOrder(): OrderRecord | undefined {
@@ -166,8 +213,9 @@ export class OrderStore {
   putOperation(rec: OperationRecord): void {
     this.#sql.exec(
       `INSERT OR REPLACE INTO operations (key, op, fingerprint, status, command, prior_state, started_at,
-         attempts, next_check_at, alerted, lost_reason, answer_status, answer_body, answer_headers, settled_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         attempts, next_check_at, alerted, lost_reason, answer_status, answer_body, answer_headers, settled_at,
+         sent_at, parent_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       rec.key,
       rec.op,
       rec.fingerprint,
@@ -183,6 +231,20 @@ export class OrderStore {
       rec.answer ? JSON.stringify(rec.answer.body) : null,
       rec.answer?.headers ? JSON.stringify(rec.answer.headers) : null,
       rec.settledAt ?? null,
+      rec.sentAt ?? null,
+      rec.parentKey ?? null,
+    );
+  }
+
+  /** Open operations due before `at` (all, or the one `key`) are looked at no sooner than `at`. */
+  postponeOpen(at: number, key?: string): void {
+    this.#sql.exec(
+      `UPDATE operations SET next_check_at = ? WHERE status != 'DONE' AND (next_check_at IS NULL OR next_check_at < ?)
+         AND (? IS NULL OR key = ?)`,
+      at,
+      at,
+      key ?? null,
+      key ?? null,
     );
   }
 
@@ -190,7 +252,7 @@ export class OrderStore {
     this.#sql.exec("DELETE FROM operations WHERE key = ?", key);
   }
 
-  appendEvent(event: NewEvent, at = Date.now()): void {
+  appendEvent(event: NewEvent, at: number): void {
     this.#sql.exec(
       "INSERT INTO events (at, operation, outcome, return_code, detail) VALUES (?, ?, ?, ?, ?)",
       at,
@@ -237,7 +299,7 @@ function toOperation(row: Row): OperationRecord {
     op: row.op as OperationRecord["op"],
     fingerprint: String(row.fingerprint),
     status: row.status as OperationStatus,
-    command: JSON.parse(String(row.command)) as OrderCommand,
+    command: JSON.parse(String(row.command)) as OperationRecord["command"],
     priorState: str(row.prior_state),
     startedAt: Number(row.started_at),
     attempts: Number(row.attempts),
@@ -246,5 +308,7 @@ function toOperation(row: Row): OperationRecord {
     lostReason: str(row.lost_reason),
     answer,
     settledAt: row.settled_at === null ? undefined : Number(row.settled_at),
+    sentAt: row.sent_at === null || row.sent_at === undefined ? undefined : Number(row.sent_at),
+    parentKey: str(row.parent_key),
   };
 }

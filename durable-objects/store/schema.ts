@@ -45,6 +45,10 @@ const MIGRATIONS: string[] = [
      return_code TEXT,
      detail TEXT
    );`,
+  // When the upstream call was actually sent (recovery's "may still be running" window starts
+  // there), and the operation a follow-up (compensate, ...) serves.
+  `ALTER TABLE operations ADD COLUMN sent_at INTEGER;
+   ALTER TABLE operations ADD COLUMN parent_key TEXT;`,
 ];
 
 /** Brings the tables to the latest version; writes nothing when they already are. */

@@ -5,7 +5,7 @@
  * console spies see their logs.
  */
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { fireAlarm } from "../support/flows";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { call, reserveBody, uniqueId, type Called } from "../support/gateway";
 import { sandbox } from "../support/sandbox";
@@ -69,7 +69,7 @@ describe("secrets", () => {
         body: { productName: "Tea", amount: 300, currency: "JPY", orderId: pos, oneTimeKey },
       }),
     );
-    await runDurableObjectAlarm(env.ORDERS.getByName(`order:${pos}`));
+    await fireAlarm(env.ORDERS.getByName(`order:${pos}`));
     keep(await call("GET", `/v1/payments/${pos}`, { scope: "pos" }));
 
     // Deposits by API and by webhook, good and forged.

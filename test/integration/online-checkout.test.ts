@@ -3,7 +3,7 @@
  * sandbox, asserting states, amounts, every transactionId digit and upstream call counts.
  */
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { fireAlarm } from "../support/flows";
 import { describe, expect, it } from "vitest";
 import { call, reserveBody, uniqueId } from "../support/gateway";
 import { sandbox } from "../support/sandbox";
@@ -164,7 +164,7 @@ describe("online checkout", () => {
     const order = await reserved(orderId);
     await sandbox.cancel(order.transactionId);
     // The watch is due 21 minutes after the reservation; run it now.
-    expect(await runDurableObjectAlarm(env.ORDERS.getByName(`order:${orderId}`))).toBe(true);
+    expect(await fireAlarm(env.ORDERS.getByName(`order:${orderId}`))).toBe(true);
     const seen = await call("GET", `/v1/payments/${orderId}`);
     expect(seen.body.state).toBe("EXPIRED");
     expect(
@@ -181,9 +181,9 @@ describe("online checkout", () => {
     const orderId = uniqueId();
     await reserved(orderId);
     const stub = env.ORDERS.getByName(`order:${orderId}`);
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await fireAlarm(stub)).toBe(true);
     expect((await call("GET", `/v1/payments/${orderId}`)).body.state).toBe("RESERVED");
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await fireAlarm(stub)).toBe(true);
   });
 
   it("settles VOIDED when a declined capture makes LINE Pay cancel the authorization", async () => {

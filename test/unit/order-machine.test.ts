@@ -94,34 +94,35 @@ describe("money", () => {
 });
 
 describe("the payInfo amount check", () => {
-  it("never gives money back when LINE Pay's answer has no payInfo to add up", async () => {
+  it("never gives money back when LINE Pay's answer has no payInfo to add up: it reads the details first", async () => {
     const { checkPaidAmount } = await import("../../durable-objects/flows/amount-check");
     const paid = order("CAPTURED");
     const settled = { kind: "settled" as const, order: paid, answer: { status: 200, body: {} }, events: [] };
-    // A context whose LINE Pay client would throw if anything tried to refund.
-    const ctx = new Proxy(
-      {},
-      {
-        get: () => {
-          throw new Error("no upstream call expected");
-        },
-      },
-    );
-    const result = await checkPaidAmount("confirm", paid, 100, undefined, ctx as never, settled);
+    const result = checkPaidAmount("confirm", paid, undefined, settled);
     expect(result.answer.status).toBe(200);
-    expect(result.followUp).toBeUndefined();
+    expect(result.followUps).toEqual([{ command: { op: "verifyAmount" }, afterMs: 0 }]);
     expect(result.events).toEqual([expect.objectContaining({ outcome: "amount_unverified" })]);
-    const agrees = await checkPaidAmount(
+    const agrees = checkPaidAmount(
       "confirm",
       paid,
-      100,
       [
         { method: "BALANCE", amount: 60 },
         { method: "POINT", amount: 40 },
       ],
-      ctx as never,
       settled,
     );
     expect(agrees).toBe(settled);
+  });
+
+  it("owes the money back when the amounts differ, and answers amount_mismatch", async () => {
+    const { checkPaidAmount } = await import("../../durable-objects/flows/amount-check");
+    const paid = order("CAPTURED");
+    const settled = { kind: "settled" as const, order: paid, answer: { status: 200, body: {} }, events: [] };
+    const result = checkPaidAmount("confirm", paid, [{ method: "BALANCE", amount: 120 }], settled);
+    expect(result.answer.status).toBe(502);
+    expect(result.order.state).toBe("CAPTURED");
+    expect(result.followUps).toEqual([
+      { command: expect.objectContaining({ op: "compensate", action: "refund" }), afterMs: 0 },
+    ]);
   });
 });

@@ -79,7 +79,9 @@ describe("GET /openapi.json", () => {
       } else if (scope === "webhook signature") {
         expect(operation.security, route).toEqual([{ webhookSignature: [] }]);
       } else {
-        const scopes = String(scope).split(" or ").map((s) => s.trim());
+        const scopes = String(scope)
+          .split(" or ")
+          .map((s) => s.trim());
         expect(operation.security, route).toEqual([{ bearer: scopes }]);
       }
     }

@@ -68,7 +68,7 @@ const workers = {
   test: {
     name: "workers",
     include: ["test/**/*.test.ts"],
-    exclude: [...configDefaults.exclude, "test/browser/**", "test/scripts/**"],
+    exclude: [...configDefaults.exclude, "test/browser/**", "test/scripts/**", "test/relay/**"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -18,7 +18,7 @@ export default tseslint.config(
     files: ["**/*.ts"],
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["vitest.config.ts"] },
+        projectService: { allowDefaultProject: ["vitest.config.ts", "vitest.relay.config.ts"] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -4,7 +4,8 @@
  * auxiliary Worker. Every outbound fetch the gateway makes is routed to the sandbox, so nothing
  * can leave the machine. Secrets are generated here, at each run, and never written to disk.
  * `node`: test/browser/ runs in Node against the real `npm start` stack (gateway, sandbox and
- * demo shop under `wrangler dev`, on ports of its own), with Debian's Chromium for the demo.
+ * demo shop under `wrangler dev`, on ports of its own), with Chromium for the demo
+ * (test/browser/chromium.ts). `scripts`: the tests of scripts/, in Node.
  */
 import { randomBytes, randomInt } from "node:crypto";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
@@ -67,7 +68,7 @@ const workers = {
   test: {
     name: "workers",
     include: ["test/**/*.test.ts"],
-    exclude: [...configDefaults.exclude, "test/browser/**"],
+    exclude: [...configDefaults.exclude, "test/browser/**", "test/scripts/**", "test/relay/**"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
@@ -84,10 +85,21 @@ const node = {
   },
 };
 
+// `scripts`: the tests of scripts/ (npm start's secrets, its guards): Node, no shared stack.
+const scripts = {
+  test: {
+    name: "scripts",
+    include: ["test/scripts/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+};
+
 export default defineConfig({
   test: {
     // Logs are asserted on by the secrets scan, not read by people: show them only for failures.
     silent: "passed-only",
-    projects: [workers, node],
+    projects: [workers, node, scripts],
   },
 });

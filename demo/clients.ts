@@ -5,6 +5,8 @@ export interface DemoEnv {
   AUTH_JWT_SECRET: string;
   GATEWAY_URL: string;
   SANDBOX_URL: string;
+  /** the shop's own record of what each order bought (the gateway keeps amounts, not baskets) */
+  BASKETS: KVNamespace;
 }
 
 export interface PayInfo {

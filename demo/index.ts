@@ -6,14 +6,15 @@
  *
  *   /                      product page → POST /checkout → LINE Pay sandbox page
  *   /confirm, /cancel      where the sandbox sends the customer back (confirmUrl, cancelUrl)
- *   /receipt/{orderId}     state, transactionId, payInfo, and a Refund button
+ *   /receipt/{orderId}     line items, state, transactionId, payInfo, and a Refund button
+ *   /receipt/{id}/refund   "Refund …?": the confirmation, whose form POSTs the refund
  *   /pos                   a till: amount, the customer's My Code, and a "lose the answer" switch
  *   /orders/{orderId}      the order's journal (`events`) as a timeline
  *   /api/orders/{orderId}  the order as JSON plus its rendered panel, for the pages' polling
  */
 import type { DemoEnv } from "./clients";
 import { escape, page, redirect } from "./layout";
-import { cancelReturn, checkout, confirmReturn, receiptPage, refundOrder, shopPage } from "./shop";
+import { cancelReturn, checkout, confirmReturn, receiptPage, refundConfirmPage, refundOrder, shopPage } from "./shop";
 import { orderApi, posCharge, posPage } from "./pos";
 import { orderPage, ordersPage } from "./orders";
 
@@ -30,6 +31,7 @@ async function route(request: Request, env: DemoEnv): Promise<Response> {
   if (method === "GET" && pathname === "/confirm") return confirmReturn(url, env);
   if (method === "GET" && pathname === "/cancel") return cancelReturn(url, env);
   if (receipt && method === "GET" && !receipt[2]) return receiptPage(decodeURIComponent(receipt[1]!), env);
+  if (receipt && method === "GET" && receipt[2]) return refundConfirmPage(decodeURIComponent(receipt[1]!), env);
   if (receipt && method === "POST" && receipt[2]) return refundOrder(request, decodeURIComponent(receipt[1]!), env);
   if (method === "GET" && pathname === "/pos") return posPage();
   if (method === "POST" && pathname === "/api/pos/charge") return posCharge(request, env);

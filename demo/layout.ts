@@ -13,7 +13,7 @@ export function money(amount: number, currency: string): string {
 
 export const CSS = `
 :root{--green:#06c755;--green-dark:#05a847;--ink:#1d2125;--muted:#66707a;--line:#e4e7eb;--bg:#f5f6f8}
-*{box-sizing:border-box}
+*{box-sizing:border-box}[hidden]{display:none!important}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
 header{background:#fff;border-bottom:1px solid var(--line)}
 .bar{max-width:920px;margin:0 auto;padding:14px 24px;display:flex;align-items:center;gap:24px}
@@ -42,10 +42,10 @@ button,.button{font:inherit;font-weight:600;border:0;border-radius:12px;padding:
 .danger{background:#fff;color:#c0392b;border:1px solid #f0c7c2}.danger:hover{background:#fdf1ef}
 .lp{display:inline-block;background:#fff;color:var(--green);font-weight:800;border-radius:6px;padding:0 6px;font-size:.85rem}
 .actions{display:flex;gap:12px;flex-wrap:wrap;margin-top:24px}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:10px 24px;margin:20px 0 0}
-dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;font-weight:500;overflow-wrap:anywhere}
+dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:10px 24px;margin:20px 0 0}
+dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;font-weight:500;overflow-wrap:break-word}
 .mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}
-.badge{display:inline-block;font-size:.8rem;font-weight:700;letter-spacing:.04em;border-radius:999px;padding:4px 12px}
+.badge{display:inline-block;font-size:.8rem;font-weight:700;letter-spacing:.04em;border-radius:999px;padding:4px 12px;white-space:nowrap}
 .badge.big{font-size:1rem;padding:6px 16px}
 .s-CAPTURED,.s-COMPLETED{background:#e3f8ea;color:#047a35}.s-AUTHORIZED{background:#e2f4f7;color:#0b6e80}
 .s-RESERVED{background:#e7efff;color:#2454b8}.s-UNKNOWN{background:#fff1d0;color:#8a5a00;animation:pulse 1.2s ease-in-out infinite}
@@ -75,6 +75,22 @@ ol.timeline .good{background:var(--green)}ol.timeline .warn{background:#f0a500}o
 .empty{color:var(--muted);text-align:center;padding:48px 12px;border:2px dashed var(--line);border-radius:12px}
 table.pay{border-collapse:collapse}table.pay td{padding:0 0 4px}table.pay tr:last-child td{padding-bottom:0}table.pay td+td{padding-left:20px;text-align:right}
 footer{max-width:920px;margin:0 auto 32px;padding:0 24px;color:var(--muted);font-size:.82rem}
+table.items{width:100%;border-collapse:collapse;margin:20px 0 0;font-size:.95rem}
+table.items th{text-align:left;color:var(--muted);font-weight:500;font-size:.85rem;padding:0 0 6px}
+table.items td{padding:8px 0;border-top:1px solid var(--line);vertical-align:top}
+table.items td+td,table.items th+th{text-align:right;padding-left:12px;white-space:nowrap}
+table.items tfoot td{font-weight:700}
+.lookup{display:flex;gap:12px;align-items:flex-end;flex-wrap:wrap}.lookup>div{flex:1 1 200px}
+.ev-op,.ev-time{white-space:nowrap}
+/* Phones: one column, tighter padding, the nav under the logo. Ids and states never break. */
+@media (max-width:560px){
+.bar{flex-wrap:wrap;gap:8px 12px;padding:12px 16px}nav{margin-left:-12px;flex-basis:100%}
+main{margin:16px auto;padding:0 12px}footer{padding:0 12px}
+.card{padding:20px 16px;border-radius:14px}h1{font-size:1.35rem}
+dl.facts{grid-template-columns:minmax(0,1fr);gap:2px 0}dl.facts dt{margin-top:12px}dl.facts dt:first-child{margin-top:0}
+.product-art{min-height:180px}.product-art svg{width:160px;height:160px}
+.till{font-size:2rem}.ev-time{margin-left:0}
+}
 `;
 
 export type Tab = "shop" | "pos" | "orders" | "";
@@ -126,6 +142,27 @@ export function payInfoHtml(order: Order): string {
   return `<table class="pay" id="payInfo">${order.payInfo
     .map((p) => `<tr><td>${escape(p.method)}</td><td>${escape(money(p.amount, order.currency))}</td></tr>`)
     .join("")}</table>`;
+}
+
+export interface LineItem {
+  name: string;
+  quantity: number;
+  price: number;
+}
+
+/** What the customer bought, as the shop recorded it at checkout (the gateway keeps amounts only). */
+export function itemsTable(items: LineItem[], currency: string): string {
+  const rows = items
+    .map(
+      (i) =>
+        `<tr><td>${escape(i.name)}</td><td>${escape(i.quantity)} × ${escape(money(i.price, currency))}</td><td>${escape(
+          money(i.price * i.quantity, currency),
+        )}</td></tr>`,
+    )
+    .join("");
+  const total = items.reduce((sum, i) => sum + i.price * i.quantity, 0);
+  return `<table class="items" id="items"><thead><tr><th>Item</th><th>Qty</th><th>Total</th></tr></thead>
+<tbody>${rows}</tbody><tfoot><tr><td>Total</td><td></td><td id="items-total">${escape(money(total, currency))}</td></tr></tfoot></table>`;
 }
 
 export function facts(order: Order): string {

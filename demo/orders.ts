@@ -7,8 +7,8 @@ export function ordersPage(): Response {
     "Orders",
     "orders",
     `<div class="card"><h1>Look up an order</h1><p class="muted">Any orderId the gateway knows: the shop's, the till's, or one made with curl.</p>
-<form method="get" action="/orders" style="display:flex;gap:12px;align-items:flex-end">
-<div style="flex:1"><label for="orderId">orderId</label><input type="text" id="orderId" name="orderId" required placeholder="shop-…"></div>
+<form method="get" action="/orders" class="lookup">
+<div><label for="orderId">orderId</label><input type="text" id="orderId" name="orderId" required placeholder="shop-…"></div>
 <button class="button secondary" type="submit">Show timeline</button></form></div>`,
   );
 }

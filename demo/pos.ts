@@ -22,7 +22,8 @@ export function posPage(): Response {
 </form>
 <section class="card"><h2>Payment</h2><p class="muted small" id="pos-status">Waiting for a charge.</p>
 <ul class="log" id="pos-log"></ul>
-<div id="pos-result"><div class="empty">No payment yet</div></div></section>
+<div id="pos-result"><div class="empty">No payment yet</div></div>
+<div class="actions" id="pos-journal-row" hidden><a class="button secondary" id="pos-journal" href="/orders">Order timeline</a></div></section>
 </div>`,
     200,
     `${POLL_SCRIPT}
@@ -43,6 +44,7 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const button = document.getElementById("charge");
   button.disabled = true; log.innerHTML = ""; last = ""; started = Date.now();
+  document.getElementById("pos-journal-row").hidden = true;
   statusLine.textContent = "Scanning the customer's My Code and charging…";
   try {
     const res = await fetch("/api/pos/charge", { method: "POST", headers: { "Content-Type": "application/json" },
@@ -51,6 +53,9 @@ form.addEventListener("submit", async (event) => {
     if (data.html) result.innerHTML = data.html;
     if (!data.state) { statusLine.textContent = data.message || "The charge failed."; return; }
     result.dataset.orderId = data.orderId;
+    // The payment's journal, on the order page (it follows along while the order is UNKNOWN).
+    document.getElementById("pos-journal").href = "/orders/" + encodeURIComponent(data.orderId);
+    document.getElementById("pos-journal-row").hidden = false;
     note(data.state);
     statusLine.textContent = data.message;
     if (data.state === "UNKNOWN") {

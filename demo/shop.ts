@@ -1,6 +1,13 @@
 /** The storefront: product page, checkout through the gateway, LINE Pay's return URLs, receipt and refund. */
 import { gateway, isProblem, newOrderId, orderPath, PRODUCT, type DemoEnv, type Order } from "./clients";
-import { escape, facts, money, page, POLL_SCRIPT, problemPage, redirect } from "./layout";
+import { escape, facts, itemsTable, money, page, POLL_SCRIPT, problemPage, redirect, type LineItem } from "./layout";
+
+interface Basket {
+  items: LineItem[];
+  currency: string;
+}
+const basketKey = (orderId: string) => `basket:${orderId}`;
+const basketOf = (env: DemoEnv, orderId: string) => env.BASKETS.get<Basket>(basketKey(orderId), "json");
 
 export const TEA_ART = `<svg width="220" height="220" viewBox="0 0 220 220" role="img" aria-label="A tin of sencha">
 <ellipse cx="110" cy="196" rx="70" ry="10" fill="#0a7a3a" opacity=".12"/>
@@ -37,6 +44,13 @@ export async function checkout(request: Request, env: DemoEnv, origin: string): 
   const quantity = Math.min(5, Math.max(1, Number.parseInt(String(form.get("quantity") ?? "1"), 10) || 1));
   const amount = PRODUCT.price * quantity;
   const orderId = newOrderId("shop");
+  // The shop keeps its own basket: LINE Pay and the gateway are told amounts, and a receipt
+  // lists what was bought.
+  const basket: Basket = {
+    items: [{ name: PRODUCT.name, quantity, price: PRODUCT.price }],
+    currency: PRODUCT.currency,
+  };
+  await env.BASKETS.put(basketKey(orderId), JSON.stringify(basket), { expirationTtl: 30 * 86_400 });
   const answer = await gateway<Order>(env, "POST", "/v1/payments", {
     amount,
     currency: PRODUCT.currency,
@@ -109,7 +123,7 @@ ${state ? `<dt>Gateway state</dt><dd><span id="gateway-state" class="badge s-${e
 }
 
 export async function receiptPage(orderId: string, env: DemoEnv): Promise<Response> {
-  const answer = await gateway<Order>(env, "GET", orderPath(orderId));
+  const [answer, basket] = await Promise.all([gateway<Order>(env, "GET", orderPath(orderId)), basketOf(env, orderId)]);
   if (isProblem(answer.status)) return problemPage("This order could not be found", answer, orderId);
   const order = answer.body;
   const refundable = order.state === "CAPTURED" || order.state === "PARTIALLY_REFUNDED";
@@ -120,13 +134,11 @@ export async function receiptPage(orderId: string, env: DemoEnv): Promise<Respon
     PARTIALLY_REFUNDED: "Part of your payment was refunded.",
     UNKNOWN: "We are checking your payment with LINE Pay…",
   };
-  // A fresh key per receipt drawn: a double-clicked Refund is one refund (the gateway replays it).
+  // Refund asks first, on a page of its own: one click must never move money back.
   const refund = refundable
-    ? `<form method="post" action="/receipt/${encodeURIComponent(order.orderId)}/refund">
-<input type="hidden" name="idempotencyKey" value="${crypto.randomUUID()}">
-<button class="button danger" id="refund" type="submit">Refund ${escape(
+    ? `<a class="button danger" id="refund" href="/receipt/${encodeURIComponent(order.orderId)}/refund">Refund ${escape(
         money(order.amount - order.refundedAmount, order.currency),
-      )}</button></form>`
+      )}</a>`
     : "";
   const script =
     order.state === "UNKNOWN"
@@ -137,11 +149,40 @@ export async function receiptPage(orderId: string, env: DemoEnv): Promise<Respon
     "shop",
     `<div class="card" id="receipt"><p class="muted small" style="margin:0">Receipt</p>
 <h1>${escape(heading[order.state] ?? `This order is ${order.state}`)}</h1>
+${items(basket)}
 ${facts(order)}
 <div class="actions">${refund}<a class="button secondary" href="/orders/${encodeURIComponent(order.orderId)}" id="timeline-link">Order timeline</a>
 <a class="button secondary" href="/">Continue shopping</a></div></div>`,
     200,
     script,
+  );
+}
+
+const items = (basket: Basket | null) =>
+  basket
+    ? itemsTable(basket.items, basket.currency)
+    : `<p class="muted small" id="items">No line items: this order was not made in this shop.</p>`;
+
+/** Asks before refunding: what goes back, and two clear ways on. */
+export async function refundConfirmPage(orderId: string, env: DemoEnv): Promise<Response> {
+  const [answer, basket] = await Promise.all([gateway<Order>(env, "GET", orderPath(orderId)), basketOf(env, orderId)]);
+  if (isProblem(answer.status)) return problemPage("This order could not be found", answer, orderId);
+  const order = answer.body;
+  const receipt = `/receipt/${encodeURIComponent(order.orderId)}`;
+  if (order.state !== "CAPTURED" && order.state !== "PARTIALLY_REFUNDED") return redirect(receipt);
+  const remaining = escape(money(order.amount - order.refundedAmount, order.currency));
+  // A fresh key per confirmation drawn: a double-clicked Refund is one refund (the gateway replays it).
+  return page(
+    "Refund?",
+    "shop",
+    `<div class="card" id="refund-confirm"><p class="muted small" style="margin:0">Refund</p>
+<h1>Refund ${remaining} to the customer's LINE Pay?</h1>
+<p class="muted">LINE Pay returns the money to the way it was paid. This cannot be undone.</p>
+${items(basket)}
+<form method="post" action="${receipt}/refund" class="actions">
+<input type="hidden" name="idempotencyKey" value="${crypto.randomUUID()}">
+<button class="button danger" id="confirm-refund" type="submit">Yes, refund ${remaining}</button>
+<a class="button secondary" id="keep" href="${receipt}">No, keep the payment</a></form></div>`,
   );
 }
 

@@ -1,6 +1,7 @@
 /**
- * The reusable parts of the OpenAPI document (openapi.ts): request schemas converted from the
- * valibot validators, and the response shapes of model/order.ts and model/problem.ts.
+ * The reusable parts of the OpenAPI document (openapi.ts, built ahead of time): request schemas
+ * converted from the valibot validators, and the response shapes of model/order.ts and
+ * model/problem.ts.
  */
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
@@ -64,6 +65,7 @@ export function components(): Json {
       paymentUrl: { type: "object", properties: { web: { type: "string" }, app: { type: "string" } } },
       regKeyToken: { type: "string", description: "confirm of a PREAPPROVED reservation only" },
       authorizationExpireDate: { type: "string" },
+      paymentProvider: { type: "string", description: "Online API v4 only: the provider that processed the payment" },
       events: { type: "array", items: ref("Event") },
     },
   };
@@ -77,6 +79,7 @@ export function components(): Json {
       amount: { type: "integer" },
       currency: { const: "JPY" },
       fee: { type: ["integer", "null"] },
+      linePayNumber: { type: "string", pattern: "^\\d{11}$" },
       events: { type: "array", items: ref("Event") },
     },
   };
@@ -127,6 +130,19 @@ export function components(): Json {
       Deposit: deposit,
       Event: event,
       RegKeyStatus: { type: "object", properties: { status: { enum: ["ACTIVE", "EXPIRED"] } } },
+      Health: {
+        type: "object",
+        required: ["ok"],
+        properties: {
+          ok: { type: "boolean" },
+          version: { type: "string", description: "the gateway's package version (ok: true)" },
+          problems: {
+            type: "array",
+            description: "ok: false: one line per missing or invalid setting, naming it, never its value",
+            items: { type: "string" },
+          },
+        },
+      },
       Problem: problemSchema,
     },
   };

@@ -1,7 +1,8 @@
 /**
  * Configuration, read and checked once per isolate (per env object) into a typed `Config`.
- * A missing or malformed setting fails fast with a message that names it (never its value).
- * CONTRACT.md "Configuration" is the list.
+ * A missing or malformed setting fails fast with a message that names it (never its value);
+ * every problem is found, not only the first, so that `GET /healthz` can list them all
+ * (`configProblems`). CONTRACT.md "Configuration" is the list.
  */
 
 import type { LinePayClientOptions } from "../linepay/types";
@@ -34,9 +35,13 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(message: string) {
+  /** one line per setting, naming it and never showing its value */
+  readonly problems: string[];
+
+  constructor(message: string, problems: string[] = [message]) {
     super(message);
     this.name = "ConfigError";
+    this.problems = problems;
   }
 }
 
@@ -95,10 +100,20 @@ export function parseRegKeyKeys(raw: string): RegKeyKeyring {
 
 function parseConfig(env: ConfigEnv): Config {
   const missing: string[] = [];
+  const invalid: string[] = [];
   const need = (name: keyof ConfigEnv): string => {
     const v = present(env[name] as string | undefined);
     if (v === undefined) missing.push(String(name));
     return v ?? "";
+  };
+  const check = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      invalid.push(error.message);
+      return undefined;
+    }
   };
   const apiBase = need("LINEPAY_API_BASE").replace(/\/+$/, "");
   const channelId = need("LINEPAY_CHANNEL_ID");
@@ -106,17 +121,24 @@ function parseConfig(env: ConfigEnv): Config {
   const jwtSecret = present(env.AUTH_JWT_SECRET);
   const jwksUrl = present(env.AUTH_JWKS_URL);
   if (!jwtSecret && !jwksUrl) missing.push("AUTH_JWT_SECRET or AUTH_JWKS_URL");
-  if (missing.length > 0) throw new ConfigError(`missing configuration: ${missing.join(", ")}`);
-  if (!/^https?:\/\//.test(apiBase)) throw new ConfigError("LINEPAY_API_BASE must be an http(s) URL");
+  if (apiBase && !/^https?:\/\//.test(apiBase)) invalid.push("LINEPAY_API_BASE must be an http(s) URL");
 
   const version = present(env.LINEPAY_ONLINE_VERSION) ?? "v3";
-  if (version !== "v3" && version !== "v4") throw new ConfigError("LINEPAY_ONLINE_VERSION must be v3 or v4");
+  if (version !== "v3" && version !== "v4") invalid.push("LINEPAY_ONLINE_VERSION must be v3 or v4");
 
   const regKeysRaw = present(env.REGKEY_KEYS);
+  const regKeyKeys = regKeysRaw ? check(() => parseRegKeyKeys(regKeysRaw)) : undefined;
   const webhookRaw = present(env.DEPOSIT_WEBHOOK_SECRET);
   const depositWebhookSecrets = webhookRaw ? webhookRaw.split(/\s+/) : [];
-  for (const s of depositWebhookSecrets) {
-    if (!s.startsWith("whsec_")) throw new ConfigError("DEPOSIT_WEBHOOK_SECRET entries must start with whsec_");
+  if (depositWebhookSecrets.some((s) => !s.startsWith("whsec_"))) {
+    invalid.push("DEPOSIT_WEBHOOK_SECRET entries must start with whsec_");
+  }
+  const timeoutMs = check(() => positiveInt("LINEPAY_TIMEOUT_MS", env.LINEPAY_TIMEOUT_MS));
+  const posTimeoutMs = check(() => positiveInt("LINEPAY_POS_TIMEOUT_MS", env.LINEPAY_POS_TIMEOUT_MS, 45_000));
+
+  if (missing.length > 0 || invalid.length > 0) {
+    const message = [...(missing.length > 0 ? [`missing configuration: ${missing.join(", ")}`] : []), ...invalid];
+    throw new ConfigError(message.join("; "), [...missing.map((name) => `${name} is missing`), ...invalid]);
   }
 
   return {
@@ -126,12 +148,31 @@ function parseConfig(env: ConfigEnv): Config {
       channelSecret,
       deviceProfileId: present(env.LINEPAY_DEVICE_PROFILE_ID),
       deviceType: present(env.LINEPAY_DEVICE_TYPE) ?? "POS",
-      timeoutMs: positiveInt("LINEPAY_TIMEOUT_MS", env.LINEPAY_TIMEOUT_MS),
-      posTimeoutMs: positiveInt("LINEPAY_POS_TIMEOUT_MS", env.LINEPAY_POS_TIMEOUT_MS, 45_000) ?? 45_000,
-      onlineVersion: version,
+      timeoutMs,
+      posTimeoutMs: posTimeoutMs ?? 45_000,
+      onlineVersion: version as "v3" | "v4", // checked above: any other value threw
     },
     auth: { jwtSecret, jwksUrl, audience: present(env.AUTH_AUDIENCE) ?? "linepay-gateway" },
-    regKeyKeys: regKeysRaw ? parseRegKeyKeys(regKeysRaw) : undefined,
+    regKeyKeys,
     depositWebhookSecrets,
   };
+}
+
+/**
+ * Every reason this configuration cannot serve, one line per setting, for `GET /healthz`:
+ * what `readConfig` refuses (every route fails on it), and the secrets some routes need that
+ * `readConfig` lets be absent: without REGKEY_KEYS a PREAPPROVED confirm cannot keep its regKey,
+ * without DEPOSIT_WEBHOOK_SECRET every deposit webhook answers 500.
+ */
+export function configProblems(env: ConfigEnv): string[] {
+  const problems: string[] = [];
+  try {
+    readConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (!present(env.REGKEY_KEYS)) problems.push("REGKEY_KEYS is missing");
+  if (!present(env.DEPOSIT_WEBHOOK_SECRET)) problems.push("DEPOSIT_WEBHOOK_SECRET is missing");
+  return problems;
 }

@@ -31,8 +31,10 @@ function page(title: string, content: string, status = 200): Response {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escape(title)}</title>
 <style>
-body{font-family:system-ui,sans-serif;background:#f2f3f5;margin:0;display:flex;min-height:100vh;align-items:center;justify-content:center}
-.card{background:#fff;border-radius:16px;box-shadow:0 4px 24px #0001;padding:32px;width:min(420px,90vw)}
+*{box-sizing:border-box}
+body{font-family:system-ui,sans-serif;background:#f2f3f5;margin:0;display:flex;min-height:100vh;align-items:center;justify-content:center;padding:16px}
+.card{background:#fff;border-radius:16px;box-shadow:0 4px 24px #0001;padding:28px 24px;width:min(420px,100%)}
+a.back{display:block;text-align:center;margin-top:16px;color:#06c755;font-weight:600}
 .brand{color:#06c755;font-weight:700;letter-spacing:.02em}.amount{font-size:2.2rem;font-weight:700;margin:8px 0}
 .muted{color:#666;font-size:.9rem}button{font-size:1rem;border:0;border-radius:10px;padding:14px;width:100%;margin-top:12px;cursor:pointer}
 #approve{background:#06c755;color:#fff}#cancel{background:#eee;color:#333}.tag{display:inline-block;background:#fff3cd;border-radius:6px;padding:2px 8px;font-size:.8rem}
@@ -43,13 +45,24 @@ body{font-family:system-ui,sans-serif;background:#f2f3f5;margin:0;display:flex;m
   });
 }
 
+/**
+ * The way back to the merchant from a payment already decided (a customer pressing Back after
+ * paying lands here): where LINE Pay would have sent them, the confirmUrl once approved, the
+ * cancelUrl once cancelled. The merchant's pages answer a second visit idempotently.
+ */
+function backLink(p: Payment): string {
+  if (!p.redirectUrls) return "";
+  const approved = p.reservation === "AUTHENTICATED" || p.reservation === "COMPLETED";
+  return `<a class="back" id="back-to-merchant" href="${escape(redirectTarget(p, approved))}">Return to the merchant</a>`;
+}
+
 export function paymentPage(transactionId: string): Response {
   const p = state.byTransaction.get(transactionId);
   if (!p || p.kind !== "online") return page("Not found", "<h1>Payment not found</h1>", 404);
   if (p.reservation !== "WAITING")
     return page(
       "Payment",
-      `<p class="brand">LINE Pay</p><h1>This payment is ${escape(String(p.reservation).toLowerCase())}</h1>`,
+      `<p class="brand">LINE Pay</p><h1>This payment is ${escape(String(p.reservation).toLowerCase())}</h1>${backLink(p)}`,
     );
   return page(
     "LINE Pay",
@@ -70,6 +83,10 @@ export async function paymentDecision(request: Request, transactionId: string): 
   const approved = form?.get("action") === "approve";
   const done = approved ? approve(p) : cancel(p);
   if (!done)
-    return page("Payment", `<h1>This payment can no longer be ${approved ? "approved" : "cancelled"}</h1>`, 409);
+    return page(
+      "Payment",
+      `<h1>This payment can no longer be ${approved ? "approved" : "cancelled"}</h1>${backLink(p)}`,
+      409,
+    );
   return new Response(null, { status: 303, headers: { Location: redirectTarget(p, approved) } });
 }

@@ -1,27 +1,126 @@
-// Local development secrets: made once per checkout with fresh random values, never committed.
+// Local development secrets for `npm start`: made with fresh random values, never committed.
+// A missing .dev.vars is written whole; an existing one keeps every line it has, and any secret
+// it lacks (or leaves empty) is appended, newly made. A value that is there but unusable stops
+// `npm start` with one line naming the setting (never its value), since silently replacing a
+// secret someone set on purpose would be worse.
 import { randomBytes, randomInt } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
+export class DevVarsError extends Error {}
+
+const base64url = (bytes) => randomBytes(bytes).toString("base64url");
+
+/** Each secret the gateway needs locally: how to make one, and what a usable one looks like. */
+export const DEV_SECRETS = {
+  LINEPAY_CHANNEL_ID: {
+    make: () => String(randomInt(1_000_000_000, 2_000_000_000)),
+    usable: (v) => /^\d{10}$/.test(v) || "must be 10 digits",
+  },
+  LINEPAY_CHANNEL_SECRET: {
+    make: () => randomBytes(16).toString("hex"),
+    usable: (v) => v.length >= 16 || "must be at least 16 characters",
+  },
+  AUTH_JWT_SECRET: {
+    make: () => base64url(32),
+    usable: (v) => v.length >= 32 || "must be at least 32 characters (an HS256 key)",
+  },
+  REGKEY_KEYS: {
+    make: () => JSON.stringify({ active: "k1", keys: { k1: base64url(32) } }),
+    usable: (v) => {
+      let parsed;
+      try {
+        parsed = JSON.parse(v);
+      } catch {
+        return "is not valid JSON";
+      }
+      const key = parsed?.keys?.[parsed?.active];
+      return (
+        (typeof key === "string" && Buffer.from(key, "base64url").length === 32) ||
+        'must look like {"active":"k1","keys":{"k1":"<base64url of 32 bytes>"}}'
+      );
+    },
+  },
+  DEPOSIT_WEBHOOK_SECRET: {
+    make: () => `whsec_${randomBytes(32).toString("base64")}`,
+    usable: (v) => v.split(/\s+/).every((s) => /^whsec_[A-Za-z0-9+/]+=*$/.test(s)) || "must be whsec_<base64>",
+  },
+};
+
+/**
+ * Makes sure `path` holds every secret of DEV_SECRETS; returns them and the names it added.
+ * Throws DevVarsError (one line, no value in it) when the file cannot be used.
+ * @param {string} path
+ * @returns {{ vars: Record<string, string>, added: string[] }}
+ */
 export function ensureDevVars(path = ".dev.vars") {
-  if (!existsSync(path)) {
-    const lines = [
-      "# Written by `npm start` with fresh random values. Local only: never commit this file.",
-      `LINEPAY_CHANNEL_ID=${randomInt(1_000_000_000, 2_000_000_000)}`,
-      `LINEPAY_CHANNEL_SECRET=${randomBytes(16).toString("hex")}`,
-      `AUTH_JWT_SECRET=${randomBytes(32).toString("base64url")}`,
-      `REGKEY_KEYS=${JSON.stringify({ active: "k1", keys: { k1: randomBytes(32).toString("base64url") } })}`,
-      `DEPOSIT_WEBHOOK_SECRET=whsec_${randomBytes(32).toString("base64")}`,
-    ];
-    writeFileSync(path, lines.join("\n") + "\n", { mode: 0o600 });
+  const exists = existsSync(path);
+  let text = "";
+  if (exists) {
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      throw new DevVarsError(`cannot read ${path} (${error.code ?? error.message})`);
+    }
   }
-  return parseDevVars(readFileSync(path, "utf8"));
+  const vars = parseDevVars(text);
+  const added = [];
+  for (const [name, secret] of Object.entries(DEV_SECRETS)) {
+    const value = vars[name];
+    if (value === undefined || value === "") {
+      vars[name] = secret.make();
+      added.push(name);
+      continue;
+    }
+    const verdict = secret.usable(value);
+    if (verdict !== true) {
+      throw new DevVarsError(`${path}: ${name} ${verdict}; fix it, or delete its line and npm start makes a fresh one`);
+    }
+  }
+  if (added.length > 0) {
+    try {
+      if (!exists) {
+        const header = "# Written by `npm start` with fresh random values. Local only: never commit this file.";
+        writeFileSync(path, [header, ...added.map((name) => `${name}=${vars[name]}`)].join("\n") + "\n", {
+          mode: 0o600,
+        });
+      } else {
+        // An empty `NAME=` line gets its value where it stands; a missing name goes at the end.
+        const filled = new Set();
+        const lines = text.split("\n").map((line) => {
+          const name = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:""|'')?\s*$/.exec(line)?.[1];
+          if (name === undefined || !added.includes(name) || filled.has(name)) return line;
+          filled.add(name);
+          return `${name}=${vars[name]}`;
+        });
+        const appended = added.filter((name) => !filled.has(name));
+        if (appended.length > 0) {
+          if (lines.at(-1) === "") lines.pop();
+          lines.push(`# Added by \`npm start\`: ${appended.join(", ")}`, ...appended.map((n) => `${n}=${vars[n]}`), "");
+        }
+        writeFileSync(path, lines.join("\n"));
+      }
+    } catch (error) {
+      throw new DevVarsError(`cannot write ${path} (${error.code ?? error.message})`);
+    }
+  }
+  return { vars, added };
 }
 
+/**
+ * KEY=value lines as wrangler reads them (dotenv): `#` comments, optional quotes around a value.
+ * @param {string} text
+ * @returns {Record<string, string>}
+ */
 export function parseDevVars(text) {
+  /** @type {Record<string, string>} */
   const vars = {};
-  for (const line of text.split("\n")) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m) vars[m[1]] = m[2];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m) continue;
+    let value = m[2];
+    const quoted = /^(["'`])(.*)\1$/.exec(value);
+    if (quoted) value = quoted[2];
+    vars[m[1]] = value;
   }
   return vars;
 }

@@ -1,142 +1,178 @@
 // `npm start`: the LINE Pay sandbox on :8788, the gateway on :8787 pointing at it, and the demo
-// shop on :8789 calling the gateway, with local secrets from .dev.vars (made on first run).
-// Ctrl-C stops all three. GATEWAY_PORT, SANDBOX_PORT, DEMO_PORT and DEV_STATE_DIR (where
-// local state persists, `.wrangler` by default) let a test run a second stack beside it.
+// shop on :8789 calling the gateway, with local secrets from .dev.vars (made, or completed, here).
+// Ctrl-C stops all three. Settings from the environment:
+//   GATEWAY_PORT, SANDBOX_PORT, DEMO_PORT   ports (8787, 8788, 8789)
+//   DEV_STATE_DIR                           where local state persists (`.wrangler`)
+//   DEV_VARS                                the gateway's secrets file (`.dev.vars`)
+//   LINEPAY_API_BASE                        where the gateway sends LINE Pay calls (the sandbox)
+// so that a test can run a second stack beside a developer's own.
+//
+// Each `wrangler dev` runs under scripts/child-guard.mjs, which ends it (and its workerd) when
+// this process ends, however it ends: Ctrl-C, any signal, a crash, or SIGKILL.
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { SignJWT } from "jose";
-import { ensureDevVars } from "./dev-secrets.mjs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DevVarsError, ensureDevVars } from "./dev-secrets.mjs";
+import { devToken } from "./dev-token.mjs";
 
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 8788);
 const DEMO_PORT = Number(process.env.DEMO_PORT ?? 8789);
-const STATE_DIR = process.env.DEV_STATE_DIR ?? ".wrangler";
-const vars = ensureDevVars();
+const STATE_DIR = resolve(process.env.DEV_STATE_DIR ?? ".wrangler");
+const DEV_VARS = resolve(process.env.DEV_VARS ?? ".dev.vars");
+const gw = `http://127.0.0.1:${GATEWAY_PORT}`;
+const sb = `http://127.0.0.1:${SANDBOX_PORT}`;
+const demo = `http://127.0.0.1:${DEMO_PORT}`;
+const API_BASE = process.env.LINEPAY_API_BASE || sb;
 
-// The sandbox gets only the channel it accepts, nothing else of the gateway's secrets
-// (wrangler dev reads the .dev.vars beside each config; both are git-ignored).
-writeFileSync(
-  "sandbox/.dev.vars",
-  `LINEPAY_CHANNEL_ID=${vars.LINEPAY_CHANNEL_ID}\nLINEPAY_CHANNEL_SECRET=${vars.LINEPAY_CHANNEL_SECRET}\n`,
-  { mode: 0o600 },
-);
-// The demo shop (demo/, local only) calls the gateway as a merchant's server would: it mints its
-// own caller JWTs with AUTH_JWT_SECRET and knows no other secret. Its GATEWAY_URL and SANDBOX_URL
-// are passed with --var below, so a second stack on other ports (the browser tests) never
-// rewrites them under a running one.
-writeFileSync("demo/.dev.vars", `AUTH_JWT_SECRET=${vars.AUTH_JWT_SECRET}\n`, { mode: 0o600 });
+/** Stops before anything runs, with one line and no stack trace. */
+function stop(message) {
+  console.error(`npm start: ${message}`);
+  process.exit(1);
+}
 
+let vars;
+try {
+  const ensured = ensureDevVars(DEV_VARS);
+  vars = ensured.vars;
+  if (ensured.added.length > 0) console.log(`npm start: wrote ${ensured.added.join(", ")} to ${DEV_VARS}`);
+} catch (error) {
+  stop(error instanceof DevVarsError ? error.message : `cannot prepare ${DEV_VARS}: ${error.message}`);
+}
+
+// The sandbox gets only the channel it accepts, the demo only the JWT secret it mints caller
+// tokens with; each reads its own file (`--env-file`), kept with this stack's state, so that a
+// second stack never rewrites the files of a running one.
+const envFiles = join(STATE_DIR, "env");
+try {
+  mkdirSync(envFiles, { recursive: true, mode: 0o700 });
+  const write = (name, entries) =>
+    writeFileSync(join(envFiles, name), entries.map(([k, v]) => `${k}=${v}\n`).join(""), { mode: 0o600 });
+  write("sandbox.env", [
+    ["LINEPAY_CHANNEL_ID", vars.LINEPAY_CHANNEL_ID],
+    ["LINEPAY_CHANNEL_SECRET", vars.LINEPAY_CHANNEL_SECRET],
+  ]);
+  write("demo.env", [["AUTH_JWT_SECRET", vars.AUTH_JWT_SECRET]]);
+} catch (error) {
+  stop(`cannot write the sandbox's and demo's settings under ${envFiles} (${error.code ?? error.message})`);
+}
+
+const GUARD = resolve(import.meta.dirname, "child-guard.mjs");
 const children = [];
+const ready = new Set();
+let stopping = false;
+
 function run(name, args) {
-  const child = spawn("wrangler", args, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
-  const prefix = (chunk) =>
-    chunk
-      .toString()
-      .split("\n")
-      .filter((l) => l.trim() !== "")
-      .map((l) => `[${name}] ${l}\n`)
-      .join("");
-  child.stdout.on("data", (c) => process.stdout.write(prefix(c)));
-  child.stderr.on("data", (c) => process.stderr.write(prefix(c)));
+  // stdin is the guard's lifeline: this process holds its write end until it exits.
+  const child = spawn(process.execPath, [GUARD, "wrangler", ...args], {
+    stdio: ["pipe", "pipe", "pipe"],
+    // wrangler reads .env files only when allowed to; --env-file below depends on it.
+    env: { ...process.env, CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" },
+  });
+  let partial = "";
+  const forward = (out) => (chunk) => {
+    const lines = (partial + chunk.toString()).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
+      if (line.trim() === "") continue;
+      out.write(`[${name}] ${line}\n`);
+      if (/Ready on http/.test(line)) markReady(name).catch((error) => console.error(`npm start: ${error.message}`));
+    }
+  };
+  child.stdout.on("data", forward(process.stdout));
+  child.stderr.on("data", forward(process.stderr));
+  child.stdin.on("error", () => undefined);
   child.on("exit", (code) => {
-    console.log(`[${name}] exited with ${code}`);
-    shutdown(code ?? 1);
+    children.splice(children.indexOf(child), 1);
+    if (!stopping) {
+      console.error(`[${name}] exited with ${code}; stopping the others`);
+      shutdown(code || 1);
+    } else if (children.length === 0) {
+      process.exit(exitCode);
+    }
   });
   children.push(child);
 }
 
-let stopping = false;
+let exitCode = 0;
 function shutdown(code) {
   if (stopping) return;
   stopping = true;
+  exitCode = code;
+  if (children.length === 0) process.exit(code);
   for (const c of children) c.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 500);
+  // The guards give their children a grace period; leave after it whatever happened.
+  setTimeout(() => process.exit(code), 6_000).unref();
 }
-process.on("SIGINT", () => shutdown(0));
-process.on("SIGTERM", () => shutdown(0));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => shutdown(0));
 
+const common = ["--ip", "127.0.0.1", "--show-interactive-dev-session=false"];
 run("sandbox", [
   "dev",
   "-c",
   "sandbox/wrangler.toml",
-  "--ip",
-  "127.0.0.1",
   "--port",
   String(SANDBOX_PORT),
   "--persist-to",
-  `${STATE_DIR}/state-sandbox`,
+  join(STATE_DIR, "state-sandbox"),
+  "--env-file",
+  join(envFiles, "sandbox.env"),
   // Several `wrangler dev` processes side by side need their own inspector ports.
   "--inspector-port",
   String(SANDBOX_PORT + 1000),
-  "--show-interactive-dev-session=false",
+  ...common,
 ]);
 run("gateway", [
   "dev",
-  "--ip",
-  "127.0.0.1",
   "--port",
   String(GATEWAY_PORT),
   "--persist-to",
-  `${STATE_DIR}/state`,
+  join(STATE_DIR, "state"),
+  "--env-file",
+  DEV_VARS,
   "--var",
-  `LINEPAY_API_BASE:http://127.0.0.1:${SANDBOX_PORT}`,
+  `LINEPAY_API_BASE:${API_BASE}`,
   "--inspector-port",
   String(GATEWAY_PORT + 1000),
-  "--show-interactive-dev-session=false",
+  ...common,
 ]);
 run("demo", [
   "dev",
   "-c",
   "demo/wrangler.toml",
-  "--ip",
-  "127.0.0.1",
   "--port",
   String(DEMO_PORT),
+  "--env-file",
+  join(envFiles, "demo.env"),
+  // Its GATEWAY_URL and SANDBOX_URL follow this stack's ports.
   "--var",
-  `GATEWAY_URL:http://127.0.0.1:${GATEWAY_PORT}`,
+  `GATEWAY_URL:${gw}`,
   "--var",
-  `SANDBOX_URL:http://127.0.0.1:${SANDBOX_PORT}`,
+  `SANDBOX_URL:${sb}`,
   "--persist-to",
-  `${STATE_DIR}/state-demo`,
+  join(STATE_DIR, "state-demo"),
   "--inspector-port",
   String(DEMO_PORT + 1000),
-  "--show-interactive-dev-session=false",
+  ...common,
 ]);
 
-const token = await new SignJWT({ scope: "payments pos deposits" })
-  .setProtectedHeader({ alg: "HS256" })
-  .setAudience("linepay-gateway")
-  .setSubject("local-dev")
-  .setIssuedAt()
-  .setExpirationTime("12h")
-  .sign(new TextEncoder().encode(vars.AUTH_JWT_SECRET));
-
-const gw = `http://127.0.0.1:${GATEWAY_PORT}`;
-// Orders persist in .wrangler/state between runs: each run suggests fresh orderIds.
-const run_ = Date.now().toString(36);
-const sb = `http://127.0.0.1:${SANDBOX_PORT}`;
-const demo = `http://127.0.0.1:${DEMO_PORT}`;
-setTimeout(() => {
+let announced = false;
+async function markReady(name) {
+  ready.add(name);
+  // Once, when all three are up (wrangler says "Ready" again after each reload).
+  if (ready.size < 3 || announced) return;
+  announced = true;
+  const token = await devToken(vars.AUTH_JWT_SECRET);
   console.log(`
 ────────────────────────────────────────────────────────────────────────
  LINE Pay gateway  ${gw}      (OpenAPI: ${gw}/openapi.json)
  LINE Pay sandbox  ${sb}      (controls: ${sb}/)
  Demo shop         ${demo}      (POS: ${demo}/pos, order timelines: ${demo}/orders)
-
- A dev token (12 h, scopes payments pos deposits):
+${API_BASE === sb ? "" : ` The gateway calls LINE Pay at ${API_BASE}\n`}
+ A dev token (12 h, scopes payments pos deposits; \`npm run --silent token\` prints a new one):
    export TOKEN=${token}
 
- Try an online payment:
-   curl -s ${gw}/v1/payments -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-     -d '{"amount":1000,"currency":"JPY","orderId":"demo-${run_}","packages":[{"id":"p1","amount":1000,"products":[{"name":"Tea","quantity":1,"price":1000}]}],"redirectUrls":{"confirmUrl":"http://127.0.0.1:${GATEWAY_PORT}/healthz","cancelUrl":"http://127.0.0.1:${GATEWAY_PORT}/healthz"}}'
-   # open paymentUrl.web in a browser and press Approve (or: curl -X POST ${sb}/__sandbox/reservations/<transactionId>/approve)
-   curl -s ${gw}/v1/payments/demo-${run_}/confirm -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"amount":1000,"currency":"JPY"}'
-   curl -s ${gw}/v1/payments/demo-${run_} -H "Authorization: Bearer $TOKEN"
-
- A POS payment with a My Code from the sandbox:
-   KEY=$(curl -s -X POST ${sb}/__sandbox/one-time-keys | sed 's/.*"oneTimeKey":"\\([0-9]*\\)".*/\\1/')
-   curl -s ${gw}/v1/pos/payments -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-     -d "{\\"productName\\":\\"Coffee\\",\\"amount\\":450,\\"currency\\":\\"JPY\\",\\"orderId\\":\\"pos-${run_}\\",\\"oneTimeKey\\":\\"$KEY\\"}"
+ The README's "Try it with curl" blocks run as they are against this stack.
 ────────────────────────────────────────────────────────────────────────
 `);
-}, 4000);
+}

@@ -130,10 +130,48 @@ export async function verifyCallerToken(
   return payload;
 }
 
-/** Rethrows a jose failure as a 401 whose detail says what kind, never what the token held. */
+/**
+ * What a 401 says for each claim jose refuses (`claim:reason`): which check failed, so that a
+ * caller can fix its issuer, but never a secret, nor the value the gateway expects or the one the
+ * token holds.
+ */
+const CLAIM_DETAILS: Record<string, string> = {
+  "exp:missing": "the token has no exp claim; an expiry is required",
+  "exp:invalid": "the token's exp claim is not a number of seconds",
+  "aud:missing": "the token has no aud claim; it must name this gateway's audience (AUTH_AUDIENCE)",
+  "aud:check_failed": "the token's aud claim does not name this gateway's audience (AUTH_AUDIENCE)",
+  "nbf:check_failed": "the token is not yet valid: its nbf is in the future",
+  "nbf:invalid": "the token's nbf claim is not a number of seconds",
+  "iat:invalid": "the token's iat claim is not a number of seconds",
+};
+
+/** Rethrows a jose failure as a 401 whose detail names the failing check, never what the token held. */
 function toAuthError(error: unknown): never {
-  if (error instanceof joseErrors.JWTExpired) throw unauthorized("the token has expired");
-  if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthorized("the token's claims are not accepted");
+  if (error instanceof joseErrors.JWTExpired) throw unauthorized("the token has expired: its exp is past");
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    throw unauthorized(
+      CLAIM_DETAILS[`${error.claim}:${error.reason}`] ?? `the token's ${error.claim} claim is not accepted`,
+    );
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+    throw unauthorized("the token's signature does not verify");
+  if (error instanceof joseErrors.JWKSNoMatchingKey) {
+    throw unauthorized("no key of the key set matches the token's kid and algorithm");
+  }
+  if (error instanceof joseErrors.JWKSMultipleMatchingKeys) {
+    throw unauthorized("several keys of the key set match the token: give it a kid");
+  }
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) throw unauthorized("the token's algorithm is not accepted");
+  if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) {
+    throw unauthorized("the token is malformed");
+  }
+  if (
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid ||
+    !(error instanceof joseErrors.JOSEError)
+  ) {
+    throw unauthorized("the key set could not be fetched or read, so the token could not be verified");
+  }
   throw unauthorized("the token is invalid");
 }
 

@@ -1,7 +1,8 @@
 /**
  * The demo shop in a real browser against the real `npm start` stack (global-setup.ts): a person's
- * checkout (product page → LINE Pay sandbox page → Approve → receipt → Refund), the Cancel path,
- * and a POS payment whose answer the sandbox loses, watched going UNKNOWN then CAPTURED. Each
+ * checkout (product page → LINE Pay sandbox page → Approve → receipt with its line items → Back
+ * and the way back from LINE Pay's page → Refund, asked first), the Cancel path, and a POS
+ * payment whose answer the sandbox loses, watched going UNKNOWN then CAPTURED. Each
  * step asserts what the page shows and what the gateway itself reports (GET /v1/payments/{orderId}).
  * Screenshots go to test-artifacts/browser/.
  */
@@ -42,7 +43,19 @@ describe("demo shop checkout", () => {
     expect(orderId).toMatch(/^shop-/);
     expect(transactionId).toMatch(/^\d{19}$/);
     expect(await text(page, "#payInfo")).toMatch(/CREDIT_CARD\s*¥2,400/);
+    const items = await page
+      .locator("#items tbody tr")
+      .evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll("td")).map((td) => td.textContent?.trim())));
+    expect(items).toEqual([["Shizuoka Sencha, 100 g", "2 × ¥1,200", "¥2,400"]]);
+    expect(await text(page, "#items-total")).toBe("¥2,400");
     await screenshot(page, "03-receipt");
+
+    // Back from the receipt lands on LINE Pay's page, which now leads back to the shop.
+    await page.goBack();
+    expect(page.url()).toMatch(new RegExp(`^${sandbox}/payment/`));
+    await screenshot(page, "03b-back-on-linepay-page");
+    await Promise.all([page.waitForURL(`${demo}/receipt/*`), page.click("#back-to-merchant")]);
+    expect(await text(page, "#receipt #state")).toBe("CAPTURED");
 
     const captured = await gatewayOrder(orderId);
     expect(captured).toMatchObject({
@@ -56,7 +69,15 @@ describe("demo shop checkout", () => {
     });
     expect(sum(captured.payInfo)).toBe(2400);
 
-    await page.click("#refund");
+    // Refund asks first: the first click moves no money.
+    await Promise.all([page.waitForURL(`${demo}/receipt/${orderId}/refund`), page.click("#refund")]);
+    expect(await text(page, "#refund-confirm h1")).toBe("Refund ¥2,400 to the customer's LINE Pay?");
+    expect((await gatewayOrder(orderId)).state).toBe("CAPTURED");
+    await screenshot(page, "04a-refund-confirm");
+    await Promise.all([page.waitForURL(`${demo}/receipt/${orderId}`), page.click("#keep")]);
+    expect((await gatewayOrder(orderId)).state).toBe("CAPTURED");
+    await Promise.all([page.waitForURL(`${demo}/receipt/${orderId}/refund`), page.click("#refund")]);
+    await page.click("#confirm-refund");
     await page.locator("#receipt #state", { hasText: "REFUNDED" }).waitFor();
     expect(page.url()).toBe(`${demo}/receipt/${orderId}`);
     expect(await page.locator("#refund").count()).toBe(0);
@@ -151,6 +172,10 @@ describe("demo POS", () => {
     );
     expect(calls["pos.pay"]).toBe(1);
     expect(calls["pos.check"]).toBeGreaterThanOrEqual(3);
+
+    // The result leads to the payment's journal.
+    await Promise.all([page.waitForURL(`${demo}/orders/${orderId}`), page.click("#pos-journal")]);
+    expect(await page.locator("#timeline li.event").count()).toBe(captured.events!.length);
     await page.close();
   });
 });

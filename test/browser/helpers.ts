@@ -1,8 +1,8 @@
 /**
  * What the Node tests share: caller JWTs for the stack's gateway, a look at an order through the
- * gateway itself, and Debian's Chromium driven by playwright-core (never a downloaded browser).
+ * gateway itself, and Chromium (chromium.ts says which) driven by playwright-core.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SignJWT } from "jose";
@@ -48,24 +48,18 @@ export async function sandboxGet<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
 export interface Browser {
   context: BrowserContext;
   close(): Promise<void>;
 }
 
-/** Headless Debian Chromium with a fresh profile. Missing Chromium is a failure, never a skip. */
+/** Headless Chromium with a fresh profile. Missing Chromium is a failure, never a skip. */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: the browser tests need Debian's Chromium ` +
-        "(apt-get update && apt-get install -y chromium; .ci/run does this), or set CHROMIUM_PATH",
-    );
-  }
+  const found = inject("chromium");
+  if ("error" in found) throw new Error(`the browser tests have no Chromium: ${found.error}`);
   const profile = mkdtempSync(join(tmpdir(), "linepay-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: found.executablePath,
     headless: true,
     viewport: { width: 1100, height: 800 },
     args: [

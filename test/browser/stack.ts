@@ -2,7 +2,9 @@
  * The real `npm start` stack for the Node tests: scripts/start.mjs runs the gateway, the LINE Pay
  * sandbox and the demo shop with `wrangler dev`, here on free ports of their own and with state
  * in a fresh temporary folder, so a developer's own `npm start` (and its orders) is untouched.
- * Started once per run by global-setup.ts; stopped by killing the whole process group.
+ * Started once per run by global-setup.ts (and by tests of start.mjs itself and of the relay,
+ * with settings of their own); stopped by signalling start.mjs alone, whose guards end each
+ * `wrangler dev` and its workerd (scripts/child-guard.mjs), even when start.mjs is killed.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -22,13 +24,26 @@ export interface StackInfo {
 
 export interface Stack {
   info: StackInfo;
+  /** the pid of scripts/start.mjs (the leader of its process group) */
+  pid: number;
+  /** everything start.mjs printed so far */
+  output(): string;
+  /** resolves with start.mjs's exit code when it exits */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** first of three consecutive free ports (gateway, sandbox, demo); found when not given */
+  base?: number;
+  /** more environment for start.mjs, e.g. DEV_VARS or LINEPAY_API_BASE */
+  env?: Record<string, string>;
 }
 
 const NAMES = ["gateway", "sandbox", "demo"] as const;
 const READY_TIMEOUT_MS = 90_000;
 
-function portFree(port: number): Promise<boolean> {
+export function portFree(port: number): Promise<boolean> {
   return new Promise((done) => {
     const server = createServer();
     server.once("error", () => done(false));
@@ -37,7 +52,7 @@ function portFree(port: number): Promise<boolean> {
 }
 
 /** Three consecutive ports, and the three inspector ports start.mjs puts 1000 above them. */
-async function freePorts(): Promise<number> {
+export async function freePorts(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 20_000);
     const wanted = [base, base + 1, base + 2, base + 1000, base + 1001, base + 1002];
@@ -47,23 +62,23 @@ async function freePorts(): Promise<number> {
   throw new Error("no free ports for the test stack");
 }
 
-function readSecret(): string {
-  const text = readFileSync(join(ROOT, ".dev.vars"), "utf8");
+function readSecret(devVars: string): string {
+  const text = readFileSync(devVars, "utf8");
   const match = /^AUTH_JWT_SECRET=(.+)$/m.exec(text);
   if (!match) throw new Error(".dev.vars has no AUTH_JWT_SECRET");
   return match[1]!.trim();
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+function signal(child: ChildProcess, name: NodeJS.Signals, group = false): void {
   try {
-    if (child.pid) process.kill(-child.pid, signal);
+    if (child.pid) process.kill(group ? -child.pid : child.pid, name);
   } catch {
     // already gone
   }
 }
 
-export async function startStack(): Promise<Stack> {
-  const base = await freePorts();
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const base = options.base ?? (await freePorts());
   const stateDir = mkdtempSync(join(tmpdir(), "linepay-stack-"));
   const ports = { gateway: base, sandbox: base + 1, demo: base + 2 };
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
@@ -80,6 +95,7 @@ export async function startStack(): Promise<Stack> {
       DEMO_PORT: String(ports.demo),
       DEV_STATE_DIR: stateDir,
       WRANGLER_SEND_METRICS: "false",
+      ...options.env,
     },
   });
   let output = "";
@@ -111,13 +127,18 @@ export async function startStack(): Promise<Stack> {
   });
 
   const stop = async () => {
-    killGroup(child, "SIGTERM");
-    const killer = setTimeout(() => killGroup(child, "SIGKILL"), 10_000);
+    // start.mjs only: its guards end their children. Never SIGKILL the guards (the group), or
+    // nothing would be left to end the wrangler processes; a killed start.mjs is handled by them.
+    signal(child, "SIGTERM");
+    const killer = setTimeout(() => signal(child, "SIGKILL"), 10_000);
     if (child.exitCode === null && child.signalCode === null) await exited;
-    // wrangler and workerd may outlive start.mjs by a moment: make sure the group is gone.
-    await new Promise((r) => setTimeout(r, 500));
-    killGroup(child, "SIGKILL");
     clearTimeout(killer);
+    // The guards give wrangler a few seconds; wait until this stack's ports are free again.
+    const ports = [base, base + 1, base + 2];
+    for (let waited = 0; waited < 8_000; waited += 200) {
+      if ((await Promise.all(ports.map(portFree))).every(Boolean)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     rmSync(stateDir, { recursive: true, force: true });
   };
 
@@ -132,8 +153,12 @@ export async function startStack(): Promise<Stack> {
     await stop();
     throw error;
   }
+  const devVars = options.env?.DEV_VARS ?? join(ROOT, ".dev.vars");
   return {
-    info: { gateway: urls.gateway!, sandbox: urls.sandbox!, demo: urls.demo!, jwtSecret: readSecret() },
+    info: { gateway: urls.gateway!, sandbox: urls.sandbox!, demo: urls.demo!, jwtSecret: readSecret(devVars) },
+    pid: child.pid!,
+    output: () => output,
+    exited,
     stop,
   };
 }

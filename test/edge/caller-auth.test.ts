@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { SignJWT, createLocalJWKSet, exportJWK, exportSPKI, generateKeyPair } from "jose";
 import { describe, expect, it } from "vitest";
 import { CLOCK_TOLERANCE_S, verifyCallerToken } from "../../functions/auth/caller-jwt";
-import { mint, send, sendTrapped } from "./helpers";
+import { mint, secretKey, send, sendTrapped } from "./helpers";
 
 const b64url = (o: unknown) => btoa(JSON.stringify(o)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 const now = () => Math.floor(Date.now() / 1000);
@@ -86,6 +86,40 @@ describe("caller JWTs", () => {
       headers: { Authorization: `Bearer ${await mint({ key: new TextEncoder().encode("x".repeat(32)) })}` },
     });
     expect(forged.body.detail).not.toMatch(/expired/);
+  });
+
+  // Each failing check named in `detail`, in words: a caller can fix its issuer from it.
+  const mintRaw = (claims: Record<string, unknown>) =>
+    new SignJWT({ scope: "payments pos deposits", ...claims }).setProtectedHeader({ alg: "HS256" }).sign(secretKey());
+  it.each<[string, () => Promise<string>, RegExp]>([
+    ["expired", () => mint({ exp: now() - 3600 }), /^the token has expired: its exp is past$/],
+    ["without exp", () => mint({ exp: null }), /^the token has no exp claim/],
+    ["with exp not a number", () => mintRaw({ aud: "linepay-gateway", exp: "tomorrow" }), /exp claim is not a number/],
+    ["without aud", () => mintRaw({ exp: now() + 300 }), /^the token has no aud claim/],
+    ["for another audience", () => mint({ aud: "someone-else" }), /^the token's aud claim does not name this gateway/],
+    [
+      "not yet valid",
+      () => mintRaw({ aud: "linepay-gateway", exp: now() + 7200, nbf: now() + 3600 }),
+      /^the token is not yet valid: its nbf is in the future$/,
+    ],
+    [
+      "forged with another secret",
+      () => mint({ key: new TextEncoder().encode("x".repeat(32)) }),
+      /^the token's signature does not verify$/,
+    ],
+    ["malformed", async () => "not.a.jwt", /^the token is malformed$/],
+    [
+      "with alg none",
+      async () => `${b64url({ alg: "none" })}.${b64url({ aud: "linepay-gateway", exp: now() + 60 })}.`,
+      /^the token's algorithm is not accepted$/,
+    ],
+  ])("says which check failed for a token %s, and shows no secret or expected value", async (_name, make, detail) => {
+    const res = await sendTrapped("/v1/payments/o-1", { headers: { Authorization: `Bearer ${await make()}` } });
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toMatch(detail);
+    // (the expected audience is not a secret, but the detail does not spell it out either)
+    for (const value of [env.AUTH_JWT_SECRET, "someone-else", "tomorrow"]) expect(res.text).not.toContain(value);
+    expect(res.body.detail).not.toContain(env.AUTH_AUDIENCE);
   });
 
   it("forgives clock skew within the tolerance", async () => {
@@ -221,6 +255,22 @@ describe("verifyCallerToken with asymmetric keys", () => {
       .sign(privateKey);
     await expect(verifyCallerToken(token, { jwks }, audience, ["payments"])).rejects.toMatchObject({
       code: "unauthorized",
+      message: expect.stringMatching(/^the token has no exp claim/),
     });
+  });
+
+  it("says when no key of the set matches, or the algorithm has no key source", async () => {
+    const { privateKey, jwks } = await keys();
+    const token = await new SignJWT({ scope: "payments" })
+      .setProtectedHeader({ alg: "ES256", kid: "someone-elses" })
+      .setAudience(audience)
+      .setExpirationTime("5m")
+      .sign(privateKey);
+    await expect(verifyCallerToken(token, { jwks }, audience, ["payments"])).rejects.toMatchObject({
+      message: "no key of the key set matches the token's kid and algorithm",
+    });
+    await expect(
+      verifyCallerToken(token, { secret: new TextEncoder().encode("s".repeat(32)) }, audience, ["payments"]),
+    ).rejects.toMatchObject({ message: "the token's algorithm is not accepted" });
   });
 });

@@ -1,10 +1,13 @@
 /**
- * The edge's own answers: /healthz and /openapi.json without a token, 404 and 405 problems,
- * and the one `catch` that turns configuration and unexpected errors into 500 problems that
- * name no secret and show no stack.
+ * The edge's own answers: /healthz (503 naming what the configuration lacks) and /openapi.json
+ * (the committed, prebuilt document, equal to what the builder makes from the validators now)
+ * without a token, 404 and 405 problems, and the one `catch` that turns configuration and
+ * unexpected errors into 500 problems that name no secret and show no stack.
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { buildOpenApiDocument } from "../../functions/openapi";
+import committedDocument from "../../functions/openapi-document.json";
 import { version } from "../../package.json";
 import { send, sendTrapped } from "./helpers";
 
@@ -37,16 +40,80 @@ describe("service routes", () => {
     expect(res.headers.get("Cache-Control")).toBe("no-store");
   });
 
+  it("answers /healthz 503 naming each missing or invalid setting, never showing a value", async () => {
+    const broken = {
+      LINEPAY_CHANNEL_SECRET: "",
+      AUTH_JWT_SECRET: "",
+      REGKEY_KEYS: `{"active":"k1","keys":{"k1":"${env.LINEPAY_CHANNEL_SECRET}"}}`,
+      DEPOSIT_WEBHOOK_SECRET: "",
+      LINEPAY_ONLINE_VERSION: "v9",
+      LINEPAY_TIMEOUT_MS: "soon",
+    } as Partial<Env>;
+    const res = await sendTrapped("/healthz", { auth: false }, broken);
+    expect(res.status).toBe(503);
+    expect(res.headers.get("Content-Type")).toBe("application/json");
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    expect(res.body).toEqual({
+      ok: false,
+      problems: [
+        "LINEPAY_CHANNEL_SECRET is missing",
+        "AUTH_JWT_SECRET or AUTH_JWKS_URL is missing",
+        "LINEPAY_ONLINE_VERSION must be v3 or v4",
+        'REGKEY_KEYS key "k1" must be base64url of 32 bytes',
+        "LINEPAY_TIMEOUT_MS must be a positive integer of milliseconds",
+        "DEPOSIT_WEBHOOK_SECRET is missing",
+      ],
+    });
+    expect(res.touched).toEqual([]);
+    for (const secret of [env.LINEPAY_CHANNEL_ID, env.LINEPAY_CHANNEL_SECRET, env.REGKEY_KEYS]) {
+      expect(res.text).not.toContain(secret);
+    }
+    // The same settings make every other route a 500 naming them.
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const route = await sendTrapped(
+      "/v1/payments/o-1",
+      {},
+      { LINEPAY_CHANNEL_SECRET: "", LINEPAY_ONLINE_VERSION: "v9" },
+    );
+    expect(route.status).toBe(500);
+    expect(route.body.detail).toBe(
+      "missing configuration: LINEPAY_CHANNEL_SECRET; LINEPAY_ONLINE_VERSION must be v3 or v4",
+    );
+  });
+
+  it("answers /healthz 503 for a regKey keyring that is not JSON, and 200 once each setting is there", async () => {
+    const res = await sendTrapped("/healthz", { auth: false }, { REGKEY_KEYS: "{not json" } as Partial<Env>);
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ ok: false, problems: ["REGKEY_KEYS is not valid JSON"] });
+    const fine = await sendTrapped("/healthz", { auth: false });
+    expect(fine.status).toBe(200);
+    expect(fine.body).toEqual({ ok: true, version });
+  });
+
+  it("serves the prebuilt OpenAPI document, which is what the builder makes from the validators now", async () => {
+    const res = await send("/openapi.json", { auth: false });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("application/json");
+    const built = buildOpenApiDocument();
+    // If this fails after a schema or route change: `npm run openapi`, and commit what it writes.
+    expect(committedDocument, "functions/openapi-document.json is stale").toEqual(built);
+    expect(res.body, "functions/openapi-packed.ts is stale").toEqual(built);
+  });
+
   it("serves an OpenAPI 3.1 document of every contract route without a token", async () => {
     const res = await send("/openapi.json", { auth: false });
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toBe("3.1.0");
     for (const [method, path] of CONTRACT_ROUTES) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    // Shared answers are components, referenced by `$ref`.
+    const resolve = (r: { $ref?: string } | undefined) =>
+      r?.$ref ? doc.components.responses[r.$ref.replace("#/components/responses/", "")] : r;
     for (const [method, path] of CONTRACT_ROUTES.filter(([, p]) => p.startsWith("/v1/"))) {
       const responses = doc.paths[path][method].responses;
       for (const status of ["400", "401", "500"]) {
-        expect(responses[status]?.content?.["application/problem+json"], `${method} ${path} ${status}`).toBeDefined();
+        const answer = resolve(responses[status]);
+        expect(answer?.content?.["application/problem+json"], `${method} ${path} ${status}`).toBeDefined();
       }
     }
     expect(doc.components.schemas.Problem.required).toEqual(["type", "title", "status", "detail", "code"]);

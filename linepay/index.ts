@@ -4,6 +4,7 @@ export { depositBody, type DepositRequest } from "./deposit";
 export { parseLinePayJson, LosslessParseError } from "./json";
 export type { DetailsQuery, PreapprovedPayRequest } from "./online";
 export type { PosPayRequest } from "./offline";
+export { POS_PACKAGE_ID, posPayBodyV4, type OfflineApi } from "./offline-v4";
 export {
   classifyReturnCode,
   depositCategory,

@@ -111,6 +111,9 @@ function parseConfig(env: ConfigEnv): Config {
 
   const version = present(env.LINEPAY_ONLINE_VERSION) ?? "v3";
   if (version !== "v3" && version !== "v4") throw new ConfigError("LINEPAY_ONLINE_VERSION must be v3 or v4");
+  const offlineVersion = present(env.LINEPAY_OFFLINE_VERSION) ?? "v2";
+  if (offlineVersion !== "v2" && offlineVersion !== "v4")
+    throw new ConfigError("LINEPAY_OFFLINE_VERSION must be v2 or v4");
 
   const regKeysRaw = present(env.REGKEY_KEYS);
   const webhookRaw = present(env.DEPOSIT_WEBHOOK_SECRET);
@@ -129,6 +132,7 @@ function parseConfig(env: ConfigEnv): Config {
       timeoutMs: positiveInt("LINEPAY_TIMEOUT_MS", env.LINEPAY_TIMEOUT_MS),
       posTimeoutMs: positiveInt("LINEPAY_POS_TIMEOUT_MS", env.LINEPAY_POS_TIMEOUT_MS, 45_000) ?? 45_000,
       onlineVersion: version,
+      offlineVersion,
     },
     auth: { jwtSecret, jwksUrl, audience: present(env.AUTH_AUDIENCE) ?? "linepay-gateway" },
     regKeyKeys: regKeysRaw ? parseRegKeyKeys(regKeysRaw) : undefined,

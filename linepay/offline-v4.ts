@@ -30,7 +30,7 @@ export const POS_PACKAGE_ID = "pos";
  * body on v4"): one package with one product named after `productName` at the full amount;
  * `capture` as `options.payment.capture`; `extras` as `options.extra`. Fields the caller did
  * not give are left out, so LINE Pay's defaults apply (capture true). The package carries no
- * `name`: a package name is capped far below productName's 4,000 characters.
+ * `name`: its limit is not known to reach productName's 4,000 characters.
  */
 export function posPayBodyV4(request: PosPayRequest): Record<string, unknown> {
   const options: Record<string, unknown> = {};

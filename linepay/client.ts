@@ -1,7 +1,7 @@
 /**
- * The LINE Pay client the gateway uses: online (v3/v4), offline (v2) and Partner Deposit
- * behind one object. Cheap to build per request: it holds only closures over `options`, and
- * the HMAC key is imported once per isolate (sign.ts).
+ * The LINE Pay client the gateway uses: online (v3/v4), offline (v2 or v4, by
+ * `offlineVersion`) and Partner Deposit behind one object. Cheap to build per request: it holds
+ * only closures over `options`, and the HMAC key is imported once per isolate (sign.ts).
  */
 import { depositApi } from "./deposit";
 import { offlineApi } from "./offline";

@@ -73,18 +73,27 @@ export interface PreapprovedPayInfo {
   payInfo?: PayInfoItem[];
 }
 
-/** v2 `oneTimeKeys/pay` info */
+/** `oneTimeKeys/pay` info (v2 and v4) */
 export interface PosPayInfo {
   transactionId: string;
   orderId: string;
   transactionDate?: string;
   payInfo: PayInfoItem[];
   authorizationExpireDate?: string;
+  /** v4 only: "TSP" or "EPI" (Taiwan), who settles the payment */
+  paymentProvider?: string;
 }
 
-/** v2 `orders/{orderId}/check` info */
+/**
+ * `orders/{orderId}/check` info. v2 answers only the status; v4 adds the payment's ids and
+ * payInfo, and documents AUTH_READY (still being processed) and CANCEL beside v2's three.
+ */
 export interface PosCheckInfo {
-  status: "COMPLETE" | "FAIL" | "REFUND" | string;
+  status: "COMPLETE" | "FAIL" | "REFUND" | "AUTH_READY" | "CANCEL" | string;
+  transactionId?: string;
+  orderId?: string;
+  payInfo?: PayInfoItem[];
+  paymentProvider?: string;
 }
 
 export interface PosAuthorization {
@@ -142,6 +151,8 @@ export interface LinePayClientOptions {
   timeoutMs?: number;
   posTimeoutMs: number;
   onlineVersion: "v3" | "v4";
+  /** which Offline (POS) API the pos* operations speak; v2 when absent */
+  offlineVersion?: "v2" | "v4";
   /** injected for tests of the client itself; defaults to the global fetch */
   fetch?: typeof fetch;
   /** structured log sink; the client never passes it a secret, regKey or raw body */

@@ -125,6 +125,8 @@ function parseConfig(env: ConfigEnv): Config {
 
   const version = present(env.LINEPAY_ONLINE_VERSION) ?? "v3";
   if (version !== "v3" && version !== "v4") invalid.push("LINEPAY_ONLINE_VERSION must be v3 or v4");
+  const offlineVersion = present(env.LINEPAY_OFFLINE_VERSION) ?? "v2";
+  if (offlineVersion !== "v2" && offlineVersion !== "v4") invalid.push("LINEPAY_OFFLINE_VERSION must be v2 or v4");
 
   const regKeysRaw = present(env.REGKEY_KEYS);
   const regKeyKeys = regKeysRaw ? check(() => parseRegKeyKeys(regKeysRaw)) : undefined;
@@ -151,6 +153,7 @@ function parseConfig(env: ConfigEnv): Config {
       timeoutMs,
       posTimeoutMs: posTimeoutMs ?? 45_000,
       onlineVersion: version as "v3" | "v4", // checked above: any other value threw
+      offlineVersion: offlineVersion as "v2" | "v4",
     },
     auth: { jwtSecret, jwksUrl, audience: present(env.AUTH_AUDIENCE) ?? "linepay-gateway" },
     regKeyKeys,

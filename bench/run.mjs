@@ -32,9 +32,15 @@ const WARMUP = QUICK ? 20 : 50;
 
 mkdirSync("bench/results", { recursive: true });
 
-const git = (...args) => execFileSync("git", args, { encoding: "utf8" }).trim();
-const commit = git("rev-parse", "--short", "HEAD");
-const dirty = git("status", "--porcelain", "--untracked-files=no") !== "";
+const git = (...args) => {
+  try {
+    return execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return undefined; // not a git checkout
+  }
+};
+const commit = git("rev-parse", "--short", "HEAD") ?? "unknown";
+const dirty = (git("status", "--porcelain", "--untracked-files=no") ?? "") !== "";
 const command = ["npm run bench", ...process.argv.slice(2).map((a, i) => (i === 0 ? `-- ${a}` : a))].join(" ");
 
 const secrets = freshSecrets();

@@ -1,11 +1,13 @@
-// A dependency-free SVG of latency percentile curves: one panel per mode (one caller, 64
+// A dependency-free SVG of latency percentile curves: one panel per load (one caller, 64
 // callers), one line per scenario, percentile on x and milliseconds on a log y axis.
 
 const COLORS = {
   sandbox: "#8c8c8c",
   passthrough: "#1f77b4",
   objectFloor: "#9467bd",
+  twoCommitFloor: "#d62728",
   gatewayPay: "#06c755",
+  passthroughGet: "#17becf",
   gatewayGet: "#ff7f0e",
 };
 const POINTS = [
@@ -50,21 +52,21 @@ function panel(title, rows, x0, width, height) {
   return parts.join("\n");
 }
 
-export function latencyChart(results, machine) {
+export function latencyChart(results, machine, label) {
   const width = 460;
   const height = 300;
   const legend = Object.entries(COLORS)
     .map(
       ([name, color], i) =>
-        `<rect x="${20 + i * 130}" y="${height + 5}" width="12" height="12" fill="${color}"/><text x="${36 + i * 130}" y="${height + 15}">${name}</text>`,
+        `<rect x="${20 + i * 128}" y="${height + 5}" width="12" height="12" fill="${color}"/><text x="${36 + i * 128}" y="${height + 15}">${name}</text>`,
     )
     .join("\n");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width * 2}" height="${height + 45}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="white"/>
-${panel("POS pay latency, one caller", results.sequential, 0, width, height)}
-${panel("POS pay latency, 64 callers", results.concurrent, width, width, height)}
+${panel("Latency, one caller", results.sequential, 0, width, height)}
+${panel("Latency, 64 callers", results.concurrent, width, width, height)}
 ${legend}
-<text x="${width * 2 - 10}" y="${height + 38}" text-anchor="end" font-size="10" fill="#666">${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.date}; percentile (x) against latency (log y)</text>
+<text x="${width * 2 - 10}" y="${height + 38}" text-anchor="end" font-size="10" fill="#666">${label}; ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.date}; percentile (x) against latency (log y)</text>
 </svg>
 `;
 }

@@ -1,6 +1,10 @@
 /**
- * The floor for the benchmark: a bare Worker that forwards a POS pay to LINE Pay (the sandbox)
- * with v2 headers. No auth, no validation, no Durable Object, no journal.
+ * The floor for the benchmark: a bare Worker that forwards to LINE Pay (the sandbox) with v2
+ * headers. No auth, no validation, no Durable Object, no journal.
+ *   POST (any path): a POS pay, forwarded to `POST /v2/payments/oneTimeKeys/pay`.
+ *   GET /v1/payments/{orderId}: what a shop without the gateway asks to learn an order's
+ *   state, forwarded to LINE Pay's payment details (`GET /v2/payments?orderId=`).
+ *   GET /healthz: the harness's readiness probe, answered here.
  */
 interface PassthroughEnv {
   LINEPAY_API_BASE: string;
@@ -10,16 +14,25 @@ interface PassthroughEnv {
 
 export default {
   async fetch(request: Request, env: PassthroughEnv): Promise<Response> {
-    const upstream = await fetch(`${env.LINEPAY_API_BASE}/v2/payments/oneTimeKeys/pay`, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        "X-LINE-ChannelId": env.LINEPAY_CHANNEL_ID,
-        "X-LINE-ChannelSecret": env.LINEPAY_CHANNEL_SECRET,
-        "X-LINE-MerchantDeviceType": "POS",
-      },
-      body: request.body,
-    });
+    const headers = {
+      "Content-Type": "application/json",
+      "X-LINE-ChannelId": env.LINEPAY_CHANNEL_ID,
+      "X-LINE-ChannelSecret": env.LINEPAY_CHANNEL_SECRET,
+      "X-LINE-MerchantDeviceType": "POS",
+    };
+    let upstream: Response;
+    if (request.method === "GET") {
+      const path = new URL(request.url).pathname;
+      if (path === "/healthz") return new Response("ok");
+      const orderId = path.slice(path.lastIndexOf("/") + 1);
+      upstream = await fetch(`${env.LINEPAY_API_BASE}/v2/payments?orderId=${orderId}`, { headers });
+    } else {
+      upstream = await fetch(`${env.LINEPAY_API_BASE}/v2/payments/oneTimeKeys/pay`, {
+        method: "POST",
+        headers,
+        body: request.body,
+      });
+    }
     return new Response(upstream.body, { status: upstream.status, headers: { "Content-Type": "application/json" } });
   },
 };

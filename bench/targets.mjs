@@ -1,0 +1,67 @@
+// The Workers the benchmark drives, described once for both ways of starting them
+// (miniflare-targets.mjs, wrangler-targets.mjs), and the secrets they share.
+import { randomBytes, randomInt } from "node:crypto";
+
+export const COMPAT = "2026-11-01";
+
+/** Fresh random secrets for every run: nothing here is, or resembles, a real credential. */
+export function freshSecrets() {
+  return {
+    LINEPAY_CHANNEL_ID: String(randomInt(1_000_000_000, 2_000_000_000)),
+    LINEPAY_CHANNEL_SECRET: randomBytes(16).toString("hex"),
+    AUTH_JWT_SECRET: randomBytes(32).toString("base64url"),
+    REGKEY_KEYS: JSON.stringify({ active: "k1", keys: { k1: randomBytes(32).toString("base64url") } }),
+    DEPOSIT_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
+  };
+}
+
+const CHANNEL = ["LINEPAY_CHANNEL_ID", "LINEPAY_CHANNEL_SECRET"];
+
+/**
+ * name -> how to run it. `config` is the project's own wrangler.toml for Workers that have one
+ * (the --wrangler mode uses it exactly as `npm start` does); the others get a generated one.
+ * `vars` are plain variables (for Miniflare; wrangler reads the gateway's from its config),
+ * `secrets` the names taken from freshSecrets(), `upstream` whether it needs LINEPAY_API_BASE.
+ * `probe` is a GET that answers without touching LINE Pay or storage.
+ */
+export const WORKERS = {
+  sandbox: {
+    entry: "sandbox/index.ts",
+    config: "sandbox/wrangler.toml",
+    secrets: CHANNEL,
+    probe: "/__sandbox",
+  },
+  passthrough: { entry: "bench/passthrough.ts", secrets: CHANNEL, upstream: true, probe: "/healthz" },
+  objectFloor: {
+    entry: "bench/object-floor.ts",
+    objects: { FLOOR: "FloorObject" },
+    secrets: CHANNEL,
+    upstream: true,
+    probe: "/",
+  },
+  twoCommitFloor: {
+    entry: "bench/two-commit-floor.ts",
+    objects: { TWO_COMMIT_FLOOR: "TwoCommitFloorObject" },
+    secrets: CHANNEL,
+    upstream: true,
+    probe: "/",
+  },
+  gateway: {
+    entry: "functions/index.ts",
+    config: "wrangler.toml",
+    objects: { ORDERS: "OrderObject", REGKEY_LANES: "RegKeyLane" },
+    kv: ["REGKEYS"],
+    // The [vars] of wrangler.toml, LINEPAY_API_BASE aside.
+    vars: {
+      LINEPAY_DEVICE_TYPE: "POS",
+      LINEPAY_POS_TIMEOUT_MS: "45000",
+      LINEPAY_ONLINE_VERSION: "v3",
+      AUTH_AUDIENCE: "linepay-gateway",
+    },
+    secrets: Object.keys(freshSecrets()),
+    upstream: true,
+    probe: "/healthz",
+  },
+};
+
+export const pick = (secrets, names) => Object.fromEntries(names.map((n) => [n, secrets[n]]));

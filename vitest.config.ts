@@ -71,7 +71,7 @@ const workers = {
   test: {
     name: "workers",
     include: ["test/**/*.test.ts"],
-    exclude: [...configDefaults.exclude, "test/browser/**", "test/scripts/**", "test/relay/**"],
+    exclude: [...configDefaults.exclude, "test/browser/**", "test/scripts/**", "test/process/**", "test/relay/**"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
@@ -92,7 +92,8 @@ const node = {
 const scripts = {
   test: {
     name: "scripts",
-    include: ["test/scripts/**/*.test.ts"],
+    // npm start's scripts, and real runtime processes killed and restarted (test/process).
+    include: ["test/scripts/**/*.test.ts", "test/process/**/*.test.ts"],
     environment: "node",
     testTimeout: 120_000,
     hookTimeout: 120_000,

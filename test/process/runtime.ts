@@ -1,0 +1,123 @@
+/**
+ * Real runtime processes for the tests that need a real death: one `wrangler dev` per Worker,
+ * in a process group of its own (so SIGKILL takes workerd with it), on a state folder that
+ * outlives it, with secrets generated for the run in an env file of its own.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomInt } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, freePorts } from "../browser/stack";
+
+export interface Secrets {
+  LINEPAY_CHANNEL_ID: string;
+  LINEPAY_CHANNEL_SECRET: string;
+  AUTH_JWT_SECRET: string;
+  REGKEY_KEYS: string;
+  DEPOSIT_WEBHOOK_SECRET: string;
+}
+
+export function freshSecrets(): Secrets {
+  return {
+    LINEPAY_CHANNEL_ID: String(randomInt(1_000_000_000, 2_000_000_000)),
+    LINEPAY_CHANNEL_SECRET: randomBytes(16).toString("hex"),
+    AUTH_JWT_SECRET: randomBytes(32).toString("base64url"),
+    REGKEY_KEYS: JSON.stringify({ active: "k1", keys: { k1: randomBytes(32).toString("base64url") } }),
+    DEPOSIT_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
+  };
+}
+
+export function writeEnvFile(path: string, vars: Record<string, string>): string {
+  writeFileSync(
+    path,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(""),
+    { mode: 0o600 },
+  );
+  return path;
+}
+
+export interface Runtime {
+  url: string;
+  output(): string;
+  /** SIGKILL to the whole process group (wrangler and workerd): no cleanup, no goodbye */
+  kill(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** `-c` config; the gateway's own wrangler.toml when absent */
+  config?: string;
+  port: number;
+  persistTo: string;
+  envFile: string;
+  vars?: Record<string, string>;
+}
+
+const READY_MS = 90_000;
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const args = [
+    "dev",
+    ...(options.config ? ["-c", options.config] : []),
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(options.port),
+    "--inspector-port",
+    String(options.port + 1000),
+    "--persist-to",
+    options.persistTo,
+    "--env-file",
+    options.envFile,
+    "--show-interactive-dev-session=false",
+    ...Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+  ];
+  const child: ChildProcess = spawn(join(ROOT, "node_modules/.bin/wrangler"), args, {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH ?? ""}`,
+      CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true",
+      WRANGLER_SEND_METRICS: "false",
+    },
+  });
+  let output = "";
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  await new Promise<void>((ready, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error(`not ready in ${READY_MS / 1000} s:\n${output.slice(-3000)}`)),
+      READY_MS,
+    );
+    const read = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-200_000);
+      if (/Ready on http/.test(output)) {
+        clearTimeout(timer);
+        ready();
+      }
+    };
+    child.stdout!.on("data", read);
+    child.stderr!.on("data", read);
+    child.once("exit", (code) => fail(new Error(`wrangler dev exited (${code}):\n${output.slice(-3000)}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${options.port}`,
+    output: () => output,
+    async kill() {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      await exited;
+    },
+  };
+}
+
+/** Two free ports (and their inspector ports) for a sandbox and a gateway. */
+export async function twoPorts(): Promise<{ sandbox: number; gateway: number }> {
+  const base = await freePorts();
+  return { gateway: base, sandbox: base + 1 };
+}

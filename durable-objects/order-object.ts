@@ -8,6 +8,7 @@ import type { GatewayAnswer } from "../model/answer";
 import type { OrderCommand } from "../model/commands";
 import { readConfig } from "../model/config";
 import { GatewayError } from "../model/problem";
+import type { DeliveryReport } from "../model/events";
 import type { OrderObjectRpc, OrderRef } from "../model/rpc";
 import { createLinePayClient } from "../linepay/client";
 import type { FlowContext } from "./flows/operation";
@@ -53,6 +54,23 @@ export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
       );
     }
     return { status: 200, body: orderView(order, this.#store.events()) };
+  }
+
+  /** The events consumer's report of one delivery attempt: journaled on the order. */
+  async recordDelivery(report: DeliveryReport): Promise<void> {
+    if (!this.#store.loadOrder()) return;
+    const detail = [
+      `event ${report.eventId}`,
+      `attempt ${report.attempt}`,
+      report.status && `HTTP ${report.status}`,
+      report.detail,
+    ]
+      .filter(Boolean)
+      .join(", ");
+    const now = Date.now();
+    this.#store.transaction(() =>
+      this.#store.appendEvent({ operation: "event", outcome: `event_${report.outcome}`, detail }, now),
+    );
   }
 
   override async alarm(): Promise<void> {

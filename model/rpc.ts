@@ -4,6 +4,7 @@
  */
 import type { GatewayAnswer } from "./answer";
 import type { OrderCommand } from "./commands";
+import type { DeliveryReport } from "./events";
 
 export type OrderScope = "order" | "deposit";
 
@@ -22,6 +23,8 @@ export interface OrderObjectRpc {
   execute(ref: OrderRef, command: OrderCommand): Promise<GatewayAnswer>;
   /** The order (or deposit) with its events; a 404 problem when it does not exist. */
   view(ref: OrderRef): Promise<GatewayAnswer>;
+  /** The events consumer reports one delivery attempt of one of this object's events. */
+  recordDelivery(report: DeliveryReport): Promise<void>;
 }
 
 /**

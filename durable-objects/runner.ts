@@ -22,20 +22,21 @@ import type { OrderCommand } from "../model/commands";
 import { GatewayError } from "../model/problem";
 import type { OrderRef } from "../model/rpc";
 import { fingerprint } from "./fingerprint";
-import type { FollowUp } from "./flows/follow-ups";
 import type {
-  AnyOperationSpec,
-  AnySpec,
-  FlowContext,
+  AnyCallerOperation,
+  AnyOperation,
+  FollowUp,
   NotApplied,
+  OperationContext,
   PerformResult,
   RecoverResult,
   RecoveryPolicy,
   Settled,
   StillUnknown,
-} from "./flows/operation";
+} from "./operation";
 import { logEvent } from "./log";
-import type { NewEvent, OperationRecord, OrderRecord, OrderStore } from "./store/order-store";
+import type { JournalOperation } from "./store/journal";
+import type { OperationRecord, OrderRecord, OrderStore } from "./store/order-store";
 import { assertTransition } from "./transitions";
 import { idExtras, pending, problem } from "./views";
 
@@ -49,10 +50,10 @@ const WAKE_RETRY_MS = 60_000;
 export interface RunnerHost {
   store: OrderStore;
   /** any operation, for recovery */
-  specFor(op: OperationRecord["op"]): AnySpec;
+  specFor(op: OperationRecord["op"]): AnyOperation;
   /** an operation a caller can start */
-  operationFor(op: OrderCommand["op"]): AnyOperationSpec;
-  context(ref: OrderRef): FlowContext;
+  operationFor(op: OrderCommand["op"]): AnyCallerOperation;
+  context(ref: OrderRef): OperationContext;
   now(): number;
 }
 
@@ -163,7 +164,7 @@ export class OperationRunner {
     }
   }
 
-  async #revive(spec: AnyOperationSpec, stored: GatewayAnswer, ref: OrderRef): Promise<GatewayAnswer> {
+  async #revive(spec: AnyCallerOperation, stored: GatewayAnswer, ref: OrderRef): Promise<GatewayAnswer> {
     return spec.replayAnswer
       ? spec.replayAnswer(stored, this.#host.store.loadOrder(), this.#host.context(ref))
       : stored;
@@ -177,7 +178,7 @@ export class OperationRunner {
 
   async #run(
     ref: OrderRef,
-    spec: AnyOperationSpec,
+    spec: AnyCallerOperation,
     key: string,
     print: string,
     command: OrderCommand,
@@ -257,7 +258,7 @@ export class OperationRunner {
     try {
       result = await spec.recover(order, record.command, ctx, record);
     } catch (error) {
-      result = unexpected(`${record.op}.recover`, error);
+      result = unexpected(record.op, error);
     }
     const weighed = this.#weigh(record, spec, ctx, result);
     if (weighed.kind !== "unknown") return this.#apply(record, weighed);
@@ -272,8 +273,8 @@ export class OperationRunner {
    */
   #weigh(
     record: OperationRecord,
-    spec: AnySpec,
-    ctx: FlowContext,
+    spec: AnyOperation,
+    ctx: OperationContext,
     result: RecoverResult,
   ): Settled | NotApplied | StillUnknown {
     if (result.kind !== "not_seen") return result;
@@ -309,7 +310,7 @@ export class OperationRunner {
         const stored = spec.storedAnswer ? spec.storedAnswer(result.answer) : result.answer;
         store.putOperation({ ...record, status: "DONE", answer: stored, settledAt: now, nextCheckAt: undefined });
         // A follow-up's answer is its parent's, up the chain while each one answers for its own.
-        let answering: AnySpec = spec;
+        let answering: AnyOperation = spec;
         let parentKey = record.parentKey;
         while (answersForParent(answering) && parentKey) {
           const parent = store.getOperation(parentKey);
@@ -403,7 +404,7 @@ function followUpRecord(followUp: FollowUp, parentKey: string, order: OrderRecor
   };
 }
 
-const answersForParent = (spec: AnySpec): boolean => "answersForParent" in spec && spec.answersForParent === true;
+const answersForParent = (spec: AnyOperation): boolean => "answersForParent" in spec && spec.answersForParent === true;
 
 function mismatch(ref: OrderRef): GatewayAnswer {
   const label = ref.scope === "deposit" ? "depositId" : "orderId";
@@ -422,12 +423,10 @@ function secondsUntil(at: number | undefined, now: number): number {
 }
 
 /** A bug in a flow after the call was sent must not become a guess: treat it as lost. */
-function unexpected(operation: string, error: unknown): StillUnknown {
+function unexpected(operation: JournalOperation, error: unknown): StillUnknown {
   logEvent({ event: "flow.error", operation, level: "error", error: error instanceof Error ? error.name : "unknown" });
   return {
     kind: "unknown",
     events: [{ operation, outcome: "internal_error", detail: "the gateway failed while handling LINE Pay's answer" }],
   };
 }
-
-export type { NewEvent };

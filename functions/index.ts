@@ -5,7 +5,7 @@
 import { router } from "./router";
 
 export { OrderObject } from "../durable-objects/order-object";
-export { RegKeyLane } from "../durable-objects/regkey-lane";
+export { RegKeyLane } from "../durable-objects/regkey/lane";
 
 export default {
   fetch: (request, env, ctx) => router.fetch(request, env, ctx),

@@ -8,10 +8,10 @@ import type { DepositBody } from "../../model/commands";
 import { readTimeoutMs } from "../../linepay/types";
 import type { OperationRecord, OrderRecord } from "../store/order-store";
 import { ok } from "../views";
-import type { FlowContext, OperationSpec, RecoveryPolicy, Settled, StillUnknown } from "./operation";
-import { isUncertain, lostStep, refusalAnswer, refusedEvent } from "./outcomes";
+import type { CommandOf, Operation, OperationContext, RecoveryPolicy, Settled, StillUnknown } from "../operation";
+import { isUncertain, lostStep, refusalAnswer, refusedEvent } from "./linepay-outcomes";
 
-type DepositCommand = { op: "deposit"; body: DepositBody; source: "api" | "webhook" };
+type DepositCommand = CommandOf<"deposit">;
 
 const DEPOSIT_RECOVERY: RecoveryPolicy = {
   intervalsMs: [2_000, 5_000, 15_000, 60_000],
@@ -28,7 +28,7 @@ const DEPOSIT_RECOVERY: RecoveryPolicy = {
 async function send(
   order: OrderRecord,
   body: DepositBody,
-  ctx: FlowContext,
+  ctx: OperationContext,
   lost?: OperationRecord,
 ): Promise<Settled | StillUnknown> {
   const resend = lost !== undefined;
@@ -109,8 +109,9 @@ async function send(
   };
 }
 
-export const depositSpec: OperationSpec<DepositCommand> = {
+export const deposit: Operation<DepositCommand> = {
   op: "deposit",
+  startsFrom: ["NEW"],
   key: () => "deposit",
   // Where the trigger came from does not make it another deposit.
   params: (c) => c.body,

@@ -11,16 +11,16 @@
  * expiry, however many tries that takes.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { GatewayAnswer } from "../model/answer";
-import type { PreapprovedPayBody } from "../model/commands";
-import { readConfig } from "../model/config";
-import { GatewayError, problemAnswer, type ProblemCode } from "../model/problem";
-import { createLinePayClient } from "../linepay/client";
-import { isRegKeyExpiringCardError, isRegKeyGone } from "../linepay/return-codes";
-import type { Outcome, PreapprovedPayInfo } from "../linepay/types";
-import { logEvent } from "./log";
-import { kidOf, open, seal, tidOf, type SealedRegKey } from "./regkey/vault-crypto";
-import { vaultKey, type VaultMetadata } from "./regkey/vault-layout";
+import type { GatewayAnswer } from "../../model/answer";
+import type { PreapprovedPayBody } from "../../model/commands";
+import { readConfig } from "../../model/config";
+import { GatewayError, problemAnswer, type ProblemCode } from "../../model/problem";
+import { createLinePayClient } from "../../linepay/client";
+import { isRegKeyExpiringCardError, isRegKeyGone } from "../../linepay/return-codes";
+import type { Outcome, PreapprovedPayInfo } from "../../linepay/types";
+import { logEvent } from "../log";
+import { kidOf, open, seal, tidOf, type SealedRegKey } from "./vault-crypto";
+import { vaultKey, type VaultMetadata } from "./vault-layout";
 
 interface LaneEntry {
   jwe: string;

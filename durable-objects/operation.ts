@@ -1,24 +1,50 @@
 /**
- * The shape every operation (reserve, confirm, POS pay, deposit, ...) gives the runner.
- * A flow knows LINE Pay: how to call it, what its answer means for the order, and how to
+ * The operation: the one contract every operation (reserve, confirm, POS pay, deposit, ... and
+ * the follow-ups they leave behind) gives the runner. An operation knows LINE Pay: which order
+ * states it starts from, how to call LINE Pay, what the answer means for the order, and how to
  * find out what happened when the answer was lost. The runner knows everything else:
  * fingerprints, replay, coalescing, the write-ahead record, the journal, follow-ups, alarms,
- * and the one rule for "LINE Pay shows no trace of the call" (runner.ts).
+ * and the one rule for "LINE Pay shows no trace of the call" (runner.ts). Each operation is
+ * declared once, in operations/, and listed in operations/registry.ts.
  */
-import type { GatewayAnswer } from "../../model/answer";
-import type { OrderCommand } from "../../model/commands";
-import type { Config } from "../../model/config";
-import type { OrderRef } from "../../model/rpc";
-import type { LinePayClient } from "../../linepay/client";
-import type { NewEvent, OperationRecord, OrderRecord } from "../store/order-store";
-import type { FollowUp, FollowUpCommand } from "./follow-ups";
+import type { GatewayAnswer } from "../model/answer";
+import type { OrderCommand } from "../model/commands";
+import type { Config } from "../model/config";
+import type { OrderRef } from "../model/rpc";
+import type { LinePayClient } from "../linepay/client";
+import type { NewEvent } from "./store/journal";
+import type { OperationRecord, OrderRecord } from "./store/order-store";
 
-export interface FlowContext {
+export interface OperationContext {
   env: Env;
   config: Config;
   linePay: LinePayClient;
   ref: OrderRef;
   now(): number;
+}
+
+/**
+ * Work an operation leaves behind once its own outcome is settled: money owed back, an amount
+ * still to verify, a regKey still to hand to its lane, a reservation to watch. Each follow-up
+ * is an operation record of its own, written in the commit that settles its parent (so a crash
+ * cannot lose it), and done by its operation's `recover`, at once or by alarm, until it settles.
+ */
+export type FollowUpCommand =
+  /** LINE Pay charged another amount than requested: refund it (or void the authorization) */
+  | { op: "compensate"; action: "refund" | "void"; reason: string }
+  /** LINE Pay's answer carried no payInfo: check the amount from payment details */
+  | { op: "verifyAmount" }
+  /** a PREAPPROVED confirm's regKey, sealed: its lane object must store it */
+  | { op: "registerRegKey"; tid: string; jwe: string }
+  /** a RESERVED order: LINE Pay's status check says when the customer is done */
+  | { op: "watchReservation" };
+
+export type FollowUpOp = FollowUpCommand["op"];
+
+export interface FollowUp {
+  command: FollowUpCommand;
+  /** first look after this many ms; 0 runs it at once, before the caller is answered */
+  afterMs: number;
 }
 
 /** LINE Pay's answer is known: the order moves, the answer is stored and replayed. */
@@ -86,12 +112,12 @@ export const DEFAULT_RECOVERY: RecoveryPolicy = {
 };
 
 /** What the runner needs of every operation, the caller's and the follow-ups alike. */
-interface RecoverableSpec<C> {
+interface RecoverableOperation<C> {
   op: string;
   /** LINE Pay's read timeout for this operation's call; recovery's window is measured from it */
   readTimeoutMs(config: Config): number;
   /** asks LINE Pay what became of a call whose answer was lost (or does a follow-up's work) */
-  recover(order: OrderRecord, command: C, ctx: FlowContext, record: OperationRecord): Promise<RecoverResult>;
+  recover(order: OrderRecord, command: C, ctx: OperationContext, record: OperationRecord): Promise<RecoverResult>;
   recovery: RecoveryPolicy;
   /** false when other operations may run while this one is open (default true) */
   blocksOthers?: boolean;
@@ -101,9 +127,14 @@ interface RecoverableSpec<C> {
   storedAnswer?(answer: GatewayAnswer): GatewayAnswer;
 }
 
+/** The order states an operation may start from; `NEW` is "no order yet" (a creating operation). */
+export type StartState = "NEW" | OrderRecord["state"];
+
 /** An operation a caller starts (reserve, confirm, POS pay, refund, deposit, ...). */
-export interface OperationSpec<C extends OrderCommand = OrderCommand> extends RecoverableSpec<C> {
+export interface Operation<C extends OrderCommand = OrderCommand> extends RecoverableOperation<C> {
   op: C["op"];
+  /** the states it may start from; any other is answered before LINE Pay is called */
+  startsFrom: readonly StartState[];
   /** the operation record's key: one per order for most, one per Idempotency-Key for refunds */
   key(command: C): string;
   /** what makes two requests the same one (hashed into the fingerprint) */
@@ -111,21 +142,26 @@ export interface OperationSpec<C extends OrderCommand = OrderCommand> extends Re
   /** the command as persisted for recovery: secrets and one-time codes removed */
   stored(command: C): C;
   /** refusals that need no upstream call (amount differs from the order, ...) */
-  precheck?(order: OrderRecord | undefined, command: C, ctx: FlowContext): void | Promise<void>;
+  precheck?(order: OrderRecord | undefined, command: C, ctx: OperationContext): void | Promise<void>;
   /** the order while the call is in flight; a creating operation builds it here */
-  begin(order: OrderRecord | undefined, command: C, ctx: FlowContext): OrderRecord;
+  begin(order: OrderRecord | undefined, command: C, ctx: OperationContext): OrderRecord;
   /** calls LINE Pay once and says what its answer means */
-  perform(order: OrderRecord, command: C, ctx: FlowContext): Promise<PerformResult>;
+  perform(order: OrderRecord, command: C, ctx: OperationContext): Promise<PerformResult>;
   /** rebuilds a replayed answer from its stored form */
-  replayAnswer?(answer: GatewayAnswer, order: OrderRecord | undefined, ctx: FlowContext): Promise<GatewayAnswer>;
+  replayAnswer?(answer: GatewayAnswer, order: OrderRecord | undefined, ctx: OperationContext): Promise<GatewayAnswer>;
 }
 
-/** Work an operation leaves behind (follow-ups.ts), done by `recover` until it settles. */
-export interface FollowUpSpec<C extends FollowUpCommand = FollowUpCommand> extends RecoverableSpec<C> {
+/** Work an operation leaves behind, done by `recover` until it settles. */
+export interface FollowUpOperation<C extends FollowUpCommand = FollowUpCommand> extends RecoverableOperation<C> {
   op: C["op"];
   /** its settled answer becomes the caller operation's replayed answer */
   answersForParent?: boolean;
 }
 
-export type AnySpec = OperationSpec<any> | FollowUpSpec<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-export type AnyOperationSpec = OperationSpec<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyOperation = Operation<any> | FollowUpOperation<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyCallerOperation = Operation<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The command of one operation, by name: what the edge sends for it (model/commands.ts). */
+export type CommandOf<Op extends OrderCommand["op"]> = Extract<OrderCommand, { op: Op }>;
+/** A follow-up's command, by name. */
+export type FollowUpCommandOf<Op extends FollowUpCommand["op"]> = Extract<FollowUpCommand, { op: Op }>;

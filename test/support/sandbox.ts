@@ -21,6 +21,8 @@ async function control(method: string, path: string, body?: unknown): Promise<an
 export type { Fault } from "../../sandbox/faults";
 import type { Fault } from "../../sandbox/faults";
 
+const sandboxCalls = (answer: { calls: Record<string, number> }) => answer.calls;
+
 export const sandbox = {
   fault: (operation: string, fault: Fault, orderId?: string, times = 1) =>
     control("POST", "/__sandbox/faults", { operation, fault, times, ...(orderId ? { orderId } : {}) }),
@@ -31,6 +33,16 @@ export const sandbox = {
   async calls(filter: { orderId?: string; regKey?: string } = {}): Promise<Record<string, number>> {
     const q = new URLSearchParams(filter as Record<string, string>).toString();
     return (await control("GET", `/__sandbox/calls${q ? `?${q}` : ""}`)).calls;
+  },
+  /** Resolves once a call of `operation` for this order has reached the sandbox. */
+  async arrived(operation: string, orderId: string): Promise<void> {
+    for (let i = 0; i < 500; i++)
+      if (
+        (sandboxCalls(await control("GET", `/__sandbox/calls?orderId=${encodeURIComponent(orderId)}`))[operation] ??
+          0) > 0
+      )
+        return;
+    throw new Error(`no ${operation} for ${orderId} reached the sandbox`);
   },
   /** Waits until the sandbox has finished work it does after its caller gave up (late faults). */
   idle: () => control("GET", "/__sandbox/idle"),

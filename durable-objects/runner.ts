@@ -35,6 +35,7 @@ import type {
   StillUnknown,
 } from "./operation";
 import { logEvent } from "./log";
+import { SerialQueue } from "./serial-queue";
 import type { JournalOperation } from "./store/journal";
 import type { OperationRecord, OrderRecord, OrderStore } from "./store/order-store";
 import { assertTransition } from "./transitions";
@@ -70,7 +71,7 @@ const replayed = (answer: GatewayAnswer): GatewayAnswer => ({
 export class OperationRunner {
   readonly #host: RunnerHost;
   readonly #inflight = new Map<string, InFlight>();
-  #tail: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   constructor(host: RunnerHost) {
     this.#host = host;
@@ -91,7 +92,7 @@ export class OperationRunner {
     if (record && record.fingerprint !== print) return mismatch(ref);
     if (record?.status === "DONE" && record.answer) return replayed(await this.#revive(spec, record.answer, ref));
 
-    const promise = this.#serialize(() => this.#run(ref, spec, key, print, command));
+    const promise = this.#queue.run(() => this.#run(ref, spec, key, print, command));
     this.#inflight.set(key, { fingerprint: print, promise });
     try {
       return await promise;
@@ -148,7 +149,7 @@ export class OperationRunner {
           store.transaction(() => store.postponeOpen(now + WAKE_RETRY_MS, record.key));
           continue;
         }
-        await this.#serialize(async () => {
+        await this.#queue.run(async () => {
           const fresh = store.getOperation(record.key);
           if (!fresh || fresh.status === "DONE") return;
           if ((fresh.nextCheckAt ?? 0) > this.#host.now()) return;
@@ -168,12 +169,6 @@ export class OperationRunner {
     return spec.replayAnswer
       ? spec.replayAnswer(stored, this.#host.store.loadOrder(), this.#host.context(ref))
       : stored;
-  }
-
-  #serialize<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.#tail.then(task, task);
-    this.#tail = next.catch(() => undefined);
-    return next;
   }
 
   async #run(

@@ -12,6 +12,7 @@ import type { OrderCommand } from "../model/commands";
 import type { Config } from "../model/config";
 import type { OrderRef } from "../model/rpc";
 import type { LinePayClient } from "../linepay/client";
+import { readTimeoutMs, type TimedCall } from "../linepay/types";
 import type { NewEvent } from "./store/journal";
 import type { OperationRecord, OrderRecord } from "./store/order-store";
 
@@ -114,8 +115,8 @@ export const DEFAULT_RECOVERY: RecoveryPolicy = {
 /** What the runner needs of every operation, the caller's and the follow-ups alike. */
 interface RecoverableOperation<C> {
   op: string;
-  /** LINE Pay's read timeout for this operation's call; recovery's window is measured from it */
-  readTimeoutMs(config: Config): number;
+  /** which of LINE Pay's read timeouts its call has; recovery's "not yet" window is measured from it */
+  timeout: TimedCall;
   /** asks LINE Pay what became of a call whose answer was lost (or does a follow-up's work) */
   recover(order: OrderRecord, command: C, ctx: OperationContext, record: OperationRecord): Promise<RecoverResult>;
   recovery: RecoveryPolicy;
@@ -135,16 +136,16 @@ export interface Operation<C extends OrderCommand = OrderCommand> extends Recove
   op: C["op"];
   /** the states it may start from; any other is answered before LINE Pay is called */
   startsFrom: readonly StartState[];
-  /** the operation record's key: one per order for most, one per Idempotency-Key for refunds */
-  key(command: C): string;
-  /** what makes two requests the same one (hashed into the fingerprint) */
-  params(command: C): unknown;
-  /** the command as persisted for recovery: secrets and one-time codes removed */
-  stored(command: C): C;
+  /** the operation record's key: one per order for most (the default: its name), one per Idempotency-Key for refunds */
+  key?(command: C): string;
+  /** what makes two requests the same one, hashed into the fingerprint (default: the body) */
+  params?(command: C): unknown;
+  /** the command as persisted for recovery, secrets and one-time codes removed (default: as given) */
+  stored?(command: C): C;
   /** refusals that need no upstream call (amount differs from the order, ...) */
   precheck?(order: OrderRecord | undefined, command: C, ctx: OperationContext): void | Promise<void>;
-  /** the order while the call is in flight; a creating operation builds it here */
-  begin(order: OrderRecord | undefined, command: C, ctx: OperationContext): OrderRecord;
+  /** the order while the call is in flight; a creating operation builds it here (default: as it is) */
+  begin?(order: OrderRecord | undefined, command: C, ctx: OperationContext): OrderRecord;
   /** calls LINE Pay once and says what its answer means */
   perform(order: OrderRecord, command: C, ctx: OperationContext): Promise<PerformResult>;
   /** rebuilds a replayed answer from its stored form */
@@ -165,3 +166,18 @@ export type AnyCallerOperation = Operation<any>; // eslint-disable-line @typescr
 export type CommandOf<Op extends OrderCommand["op"]> = Extract<OrderCommand, { op: Op }>;
 /** A follow-up's command, by name. */
 export type FollowUpCommandOf<Op extends FollowUpCommand["op"]> = Extract<FollowUpCommand, { op: Op }>;
+
+/** An operation's defaults, applied in one place: the runner's only way to read these fields. */
+export const operationDefaults = {
+  key: (op: AnyCallerOperation, command: OrderCommand): string => (op.key ? op.key(command) : op.op),
+  params: (op: AnyCallerOperation, command: OrderCommand): unknown =>
+    op.params ? op.params(command) : "body" in command ? command.body : {},
+  stored: (op: AnyCallerOperation, command: OrderCommand): OrderCommand => (op.stored ? op.stored(command) : command),
+  begin: (
+    op: AnyCallerOperation,
+    order: OrderRecord | undefined,
+    command: OrderCommand,
+    ctx: OperationContext,
+  ): OrderRecord => (op.begin ? op.begin(order, command, ctx) : order!),
+  readTimeoutMs: (op: AnyOperation, config: Config): number => readTimeoutMs(config.linePay, op.timeout),
+};

@@ -22,17 +22,18 @@ import type { OrderCommand } from "../model/commands";
 import { GatewayError } from "../model/problem";
 import type { OrderRef } from "../model/rpc";
 import { fingerprint } from "./fingerprint";
-import type {
-  AnyCallerOperation,
-  AnyOperation,
-  FollowUp,
-  NotApplied,
-  OperationContext,
-  PerformResult,
-  RecoverResult,
-  RecoveryPolicy,
-  Settled,
-  StillUnknown,
+import {
+  operationDefaults,
+  type AnyCallerOperation,
+  type AnyOperation,
+  type FollowUp,
+  type NotApplied,
+  type OperationContext,
+  type PerformResult,
+  type RecoverResult,
+  type RecoveryPolicy,
+  type Settled,
+  type StillUnknown,
 } from "./operation";
 import { logEvent } from "./log";
 import { SerialQueue } from "./serial-queue";
@@ -79,8 +80,8 @@ export class OperationRunner {
 
   async execute(ref: OrderRef, command: OrderCommand): Promise<GatewayAnswer> {
     const spec = this.#host.operationFor(command.op);
-    const key = spec.key(command);
-    const print = await fingerprint({ op: command.op, params: spec.params(command) });
+    const key = operationDefaults.key(spec, command);
+    const print = await fingerprint({ op: command.op, params: operationDefaults.params(spec, command) });
 
     // From here to the first await nothing can interleave: check and claim atomically.
     const running = this.#inflight.get(key);
@@ -201,19 +202,19 @@ export class OperationRunner {
       await spec.precheck?.(order, command, ctx);
 
       const now = this.#host.now();
-      const begun = spec.begin(order, command, ctx);
+      const begun = operationDefaults.begin(spec, order, command, ctx);
       const record: OperationRecord = {
         key,
         op: command.op,
         fingerprint: print,
         status: "PENDING",
-        command: spec.stored(command),
+        command: operationDefaults.stored(spec, command),
         priorState: order?.state,
         startedAt: now,
         sentAt: now,
         attempts: 0,
         // The wake-up for a call that never comes back (the object dies mid-call).
-        nextCheckAt: now + spec.readTimeoutMs(ctx.config) + WAKE_AFTER_TIMEOUT_MS,
+        nextCheckAt: now + operationDefaults.readTimeoutMs(spec, ctx.config) + WAKE_AFTER_TIMEOUT_MS,
         alerted: false,
       };
       store.transaction(() => {
@@ -274,7 +275,7 @@ export class OperationRunner {
   ): Settled | NotApplied | StillUnknown {
     if (result.kind !== "not_seen") return result;
     const sentAt = result.sentAt ?? record.sentAt ?? record.startedAt;
-    const mayRunUntil = sentAt + spec.readTimeoutMs(ctx.config) + STILL_RUNNING_GRACE_MS;
+    const mayRunUntil = sentAt + operationDefaults.readTimeoutMs(spec, ctx.config) + STILL_RUNNING_GRACE_MS;
     if (this.#host.now() < mayRunUntil) {
       return {
         kind: "unknown",

@@ -5,7 +5,6 @@
  * from LINE Pay's record of the payment (payment-record.ts).
  */
 import { GatewayError } from "../../model/problem";
-import { readTimeoutMs } from "../../linepay/types";
 import type { OrderRecord } from "../store/order-store";
 import { ok } from "../views";
 import { DEFAULT_RECOVERY, type CommandOf, type Operation } from "../operation";
@@ -16,10 +15,7 @@ import { fromSnapshot, isStep, look, notSeen, refusalToLookAt } from "./payment-
 export const capture: Operation<CommandOf<"capture">> = {
   op: "capture",
   startsFrom: ["AUTHORIZED"],
-  key: () => "capture",
-  params: (c) => c.body,
-  stored: (c) => c,
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "capture"),
+  timeout: "capture",
   precheck(order, command) {
     if (!order) return;
     const errors = [];
@@ -29,7 +25,6 @@ export const capture: Operation<CommandOf<"capture">> = {
       errors.push({ path: "amount", message: `must not exceed the authorized ${order.amount}` });
     if (errors.length) throw new GatewayError("invalid_request", "capture does not fit the authorization", { errors });
   },
-  begin: (order) => order!,
   async perform(order, command, ctx) {
     const outcome = await paymentApi(order, ctx.linePay).capture(order, command.body);
     if (outcome.kind === "success") {

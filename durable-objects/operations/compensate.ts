@@ -5,7 +5,6 @@
  * so retrying can never return money twice; its answer becomes the payment's replayed answer.
  */
 import { paidTotal, sameAmount } from "../../model/money";
-import { readTimeoutMs } from "../../linepay/types";
 import type { OrderRecord } from "../store/order-store";
 import type { FollowUpCommandOf, FollowUpOperation, Settled, StillUnknown } from "../operation";
 import { isUncertain, uncertainEvent } from "./linepay-outcomes";
@@ -15,7 +14,7 @@ import { paymentApi } from "./payment-api";
 /** The money owed back: refunded (or voided) by alarm until LINE Pay's record shows it. */
 export const compensate: FollowUpOperation<FollowUpCommandOf<"compensate">> = {
   op: "compensate",
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
+  timeout: "other",
   marksUnknown: false,
   answersForParent: true,
   recovery: { intervalsMs: [5_000, 30_000, 60_000, 300_000], windowMs: 20 * 60_000, slowIntervalMs: 15 * 60_000 },

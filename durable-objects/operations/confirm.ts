@@ -4,7 +4,7 @@
  * (register-regkey.ts). A lost answer is settled from the payment details and the status check.
  */
 import { GatewayError } from "../../model/problem";
-import { readTimeoutMs, type ConfirmInfo } from "../../linepay/types";
+import type { ConfirmInfo } from "../../linepay/types";
 import type { OrderRecord } from "../store/order-store";
 import { ok } from "../views";
 import {
@@ -67,10 +67,7 @@ const statusRefusal = (order: OrderRecord, returnCode: string, returnMessage: st
 export const confirm: Operation<ConfirmCommand> = {
   op: "confirm",
   startsFrom: ["RESERVED"],
-  key: () => "confirm",
-  params: (c) => c.body,
-  stored: (c) => c,
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "confirm"),
+  timeout: "confirm",
   storedAnswer: withoutToken,
   replayAnswer: withToken,
   precheck(order, command) {
@@ -81,7 +78,6 @@ export const confirm: Operation<ConfirmCommand> = {
       );
     }
   },
-  begin: (order) => order!,
   async perform(order, command, ctx) {
     const outcome = await ctx.linePay.confirm(order.transactionId!, command.body);
     if (outcome.kind === "success")

@@ -5,7 +5,6 @@
  * one went through. Fingerprint, replay, coalescing and recovery are the order object's.
  */
 import type { DepositBody } from "../../model/commands";
-import { readTimeoutMs } from "../../linepay/types";
 import type { OperationRecord, OrderRecord } from "../store/order-store";
 import { ok } from "../views";
 import type { CommandOf, Operation, OperationContext, RecoveryPolicy, Settled, StillUnknown } from "../operation";
@@ -18,6 +17,22 @@ const DEPOSIT_RECOVERY: RecoveryPolicy = {
   windowMs: 20 * 60_000,
   slowIntervalMs: 15 * 60_000,
 };
+
+/** The deposit done: exactly one transfer, with or without its transactionId. */
+function completed(
+  order: OrderRecord,
+  deposit: NonNullable<OrderRecord["data"]["deposit"]>,
+  how: { outcome: "completed"; detail?: string; returnCode?: string; transactionId?: string },
+): Settled {
+  const { transactionId, ...event } = how;
+  const done: OrderRecord = {
+    ...order,
+    state: "COMPLETED",
+    ...(transactionId ? { transactionId } : {}),
+    data: { ...order.data, deposit },
+  };
+  return { kind: "settled", order: done, answer: ok(done), events: [{ operation: "deposit", ...event }] };
+}
 
 /**
  * Sends the deposit (again, after a lost answer: `lost` is its record). After a lost first
@@ -40,47 +55,30 @@ async function send(
     ...(body.phoneLast4 ? { phoneLast4: body.phoneLast4 } : {}),
   });
   if (outcome.kind === "success") {
-    const done: OrderRecord = {
-      ...order,
-      state: "COMPLETED",
-      transactionId: outcome.info.transactionId,
-      data: { ...order.data, deposit: { linePayNumber: body.linePayNumber, fee: outcome.info.fee ?? null } },
-    };
-    return {
-      kind: "settled",
-      order: done,
-      answer: ok(done),
-      events: [
-        {
-          operation: "deposit",
-          outcome: "completed",
-          detail: resend ? "sent again after a lost answer: this is the only transfer" : undefined,
-        },
-      ],
-    };
+    const detail = resend ? "sent again after a lost answer: this is the only transfer" : undefined;
+    return completed(
+      order,
+      { linePayNumber: body.linePayNumber, fee: outcome.info.fee ?? null },
+      {
+        outcome: "completed",
+        detail,
+        transactionId: outcome.info.transactionId,
+      },
+    );
   }
   if (isUncertain(outcome)) return lostStep("deposit", outcome);
   if (outcome.returnCode === "1172") {
     // This depositId already reached LINE Pay: that one transfer is the deposit.
-    const done: OrderRecord = {
-      ...order,
-      state: "COMPLETED",
-      data: { ...order.data, deposit: { linePayNumber: body.linePayNumber, fee: null, transactionIdUnknown: true } },
-    };
-    return {
-      kind: "settled",
-      order: done,
-      answer: ok(done),
-      events: [
-        {
-          operation: "deposit",
-          outcome: "completed",
-          returnCode: "1172",
-          detail:
-            "LINE Pay already has this depositId: exactly one transfer happened; its transactionId was in the lost answer and is unknown",
-        },
-      ],
-    };
+    return completed(
+      order,
+      { linePayNumber: body.linePayNumber, fee: null, transactionIdUnknown: true },
+      {
+        outcome: "completed",
+        returnCode: "1172",
+        detail:
+          "LINE Pay already has this depositId: exactly one transfer happened; its transactionId was in the lost answer and is unknown",
+      },
+    );
   }
   if (outcome.category === "duplicate")
     return {
@@ -112,11 +110,8 @@ async function send(
 export const deposit: Operation<DepositCommand> = {
   op: "deposit",
   startsFrom: ["NEW"],
-  key: () => "deposit",
   // Where the trigger came from does not make it another deposit.
-  params: (c) => c.body,
-  stored: (c) => c,
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
+  timeout: "other",
   begin: (_order, command, ctx) => ({
     scope: "deposit",
     refId: command.body.depositId,

@@ -5,7 +5,6 @@
  */
 import { GatewayError } from "../../model/problem";
 import type { PayInfoItem } from "../../model/money";
-import { readTimeoutMs } from "../../linepay/types";
 import type { OrderRecord } from "../store/order-store";
 import { ok, idExtras, problem } from "../views";
 import { checkPaidAmount } from "./paid-amount";
@@ -53,11 +52,9 @@ function settlePaid(
 export const posPay: Operation<PosPayCommand> = {
   op: "posPay",
   startsFrom: ["NEW"],
-  key: () => "posPay",
-  params: (c) => c.body,
   // The My Code is a one-time bearer credential: recovery never needs it, so it is not kept.
   stored: (c) => ({ ...c, body: { ...c.body, oneTimeKey: "" } }),
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "posPay"),
+  timeout: "posPay",
   begin: (_order, command, ctx) => ({
     scope: "order",
     refId: command.body.orderId,

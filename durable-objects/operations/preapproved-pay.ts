@@ -5,7 +5,7 @@
  * one. A lost answer is recovered here by payment details by orderId, which needs no regKey.
  */
 import { GatewayError } from "../../model/problem";
-import { readTimeoutMs, type PaymentDetail } from "../../linepay/types";
+import type { PaymentDetail } from "../../linepay/types";
 import type { LanePayResult, LaneSend } from "../regkey/lane";
 import type { OrderRecord } from "../store/order-store";
 import { idExtras, ok, problem } from "../views";
@@ -45,10 +45,8 @@ function paidFrom(
 export const preapprovedPay: Operation<PreapprovedCommand> = {
   op: "preapprovedPay",
   startsFrom: ["NEW"],
-  key: () => "preapprovedPay",
   params: (c) => ({ tokenId: c.tokenId, body: c.body }),
-  stored: (c) => c,
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
+  timeout: "other",
   async precheck(_order, command, ctx) {
     const check = await lane(ctx, command.tokenId).check(command.tokenId);
     if (!check.usable) throw new GatewayError(check.code, check.detail);

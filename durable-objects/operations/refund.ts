@@ -5,7 +5,6 @@
  */
 import { GatewayError } from "../../model/problem";
 import { addAmounts, fitsCurrency, sameAmount, subtractAmounts } from "../../model/money";
-import { readTimeoutMs } from "../../linepay/types";
 import type { OrderRecord } from "../store/order-store";
 import { ok } from "../views";
 import { DEFAULT_RECOVERY, type CommandOf, type Operation, type Settled } from "../operation";
@@ -43,8 +42,7 @@ export const refund: Operation<CommandOf<"refund">> = {
   startsFrom: ["CAPTURED", "PARTIALLY_REFUNDED"],
   key: (c) => `refund:${c.idempotencyKey}`,
   params: (c) => ({ refundAmount: c.refundAmount ?? null }),
-  stored: (c) => c,
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
+  timeout: "other",
   precheck(order, command) {
     if (!order || command.refundAmount === undefined) return;
     const errors = [];

@@ -9,7 +9,7 @@
  */
 import type { GatewayAnswer } from "../../model/answer";
 import { newToken, tokenId } from "../../model/regkey-token";
-import { readTimeoutMs, type ConfirmInfo } from "../../linepay/types";
+import type { ConfirmInfo } from "../../linepay/types";
 import { logEvent } from "../log";
 import { open, seal } from "../regkey/vault-crypto";
 import type { NewEvent } from "../store/journal";
@@ -58,7 +58,7 @@ export async function regKeyFollowUp(
 /** Hands the sealed regKey to its lane object; idempotent, so retrying is always safe. */
 export const registerRegKey: FollowUpOperation<FollowUpCommandOf<"registerRegKey">> = {
   op: "registerRegKey",
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
+  timeout: "other",
   blocksOthers: false,
   marksUnknown: false,
   recovery: { intervalsMs: [2_000, 10_000, 60_000], windowMs: 20 * 60_000, slowIntervalMs: 15 * 60_000 },

@@ -2,7 +2,6 @@
  * Reserve (LINE Pay Online API v3/v4 `request`): the order is RESERVED with LINE Pay's
  * paymentUrl, and watched until the customer is done (watch-reservation.ts).
  */
-import { readTimeoutMs } from "../../linepay/types";
 import type { OrderRecord } from "../store/order-store";
 import { ok } from "../views";
 import { DEFAULT_RECOVERY, type CommandOf, type Operation, type OperationContext, type Settled } from "../operation";
@@ -50,10 +49,7 @@ async function sendReserve(order: OrderRecord, command: ReserveCommand, ctx: Ope
 export const reserve: Operation<ReserveCommand> = {
   op: "reserve",
   startsFrom: ["NEW"],
-  key: () => "reserve",
-  params: (c) => c.body,
-  stored: (c) => c,
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "request"),
+  timeout: "request",
   begin: (_order, command, ctx) => ({
     scope: "order",
     refId: command.body.orderId,

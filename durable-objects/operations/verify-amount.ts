@@ -2,7 +2,6 @@
  * The amount a payment answer did not show (a preapproved payment's answer has no payInfo),
  * read from LINE Pay's payment details; a mismatch then owes the money back like any other.
  */
-import { readTimeoutMs } from "../../linepay/types";
 import type { NewEvent } from "../store/journal";
 import type { OrderRecord } from "../store/order-store";
 import { ok as okAnswer } from "../views";
@@ -14,7 +13,7 @@ import { paymentApi } from "./payment-api";
 /** The amount a payment answer did not show, read from LINE Pay's payment details. */
 export const verifyAmount: FollowUpOperation<FollowUpCommandOf<"verifyAmount">> = {
   op: "verifyAmount",
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
+  timeout: "other",
   marksUnknown: false,
   blocksOthers: true,
   answersForParent: true,

@@ -2,7 +2,6 @@
  * Void of an authorization, for every kind of payment (payment-api.ts). A lost answer or a
  * 1165 ("already captured or voided") is settled from LINE Pay's record of the payment.
  */
-import { readTimeoutMs } from "../../linepay/types";
 import type { OrderRecord } from "../store/order-store";
 import { ok } from "../views";
 import { DEFAULT_RECOVERY, type CommandOf, type Operation } from "../operation";
@@ -13,11 +12,8 @@ import { fromSnapshot, isStep, look, notSeen, refusalToLookAt } from "./payment-
 export const voidPayment: Operation<CommandOf<"void">> = {
   op: "void",
   startsFrom: ["AUTHORIZED"],
-  key: () => "void",
   params: () => ({}),
-  stored: (c) => c,
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
-  begin: (order) => order!,
+  timeout: "other",
   async perform(order, _command, ctx) {
     const outcome = await paymentApi(order, ctx.linePay).void(order);
     if (outcome.kind === "success") {

@@ -6,7 +6,6 @@
  * FAILED, 0123 (completed) from the payment details. While the customer has approved but the
  * merchant has not confirmed yet (0110), or LINE Pay cannot be asked, it keeps watching.
  */
-import { readTimeoutMs } from "../../linepay/types";
 import type { OrderRecord } from "../store/order-store";
 import { ok } from "../views";
 import type { FollowUpCommandOf, FollowUpOperation, RecoverResult, Settled } from "../operation";
@@ -22,7 +21,7 @@ const unchanged = (order: OrderRecord): Settled => ({ kind: "settled", order, an
 
 export const watchReservation: FollowUpOperation<FollowUpCommandOf<"watchReservation">> = {
   op: "watchReservation",
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
+  timeout: "other",
   blocksOthers: false,
   marksUnknown: false,
   // Watching is not an unknown outcome: no overdue alert, one look every few minutes.

@@ -44,7 +44,8 @@ function fakeOperation() {
     key: () => "posPay",
     params: (c) => c.body,
     stored: (c) => c,
-    readTimeoutMs: () => READ_TIMEOUT_MS,
+    // LINEPAY_TIMEOUT_MS is 1000 in the tests: "other" calls time out after READ_TIMEOUT_MS.
+    timeout: "other",
     begin: (_o, c, ctx) => ({
       scope: "order",
       refId: c.body.orderId,
@@ -157,7 +158,7 @@ describe("the runner", () => {
     const fake = fakeOperation();
     await withRunner({ posPay: fake.operation }, async (runner, store, clock, state) => {
       store.transaction(() => {
-        store.saveOrder(fake.operation.begin(undefined, command(), { now: () => clock.now } as OperationContext));
+        store.saveOrder(fake.operation.begin!(undefined, command(), { now: () => clock.now } as OperationContext));
         store.putOperation({
           key: "posPay",
           op: "posPay",
@@ -231,7 +232,7 @@ describe("the runner", () => {
     const fake = fakeOperation();
     const followUp: FollowUpOperation<{ op: "compensate"; action: "refund"; reason: string }> = {
       op: "compensate",
-      readTimeoutMs: () => READ_TIMEOUT_MS,
+      timeout: "other",
       marksUnknown: false,
       answersForParent: true,
       recovery: { intervalsMs: [5_000], windowMs: 60_000, slowIntervalMs: 60_000 },

@@ -3,32 +3,21 @@
  * operation a line is about and what happened, as literal unions, so a misspelt name is a
  * compile error and a reader of the journal has a closed list.
  */
+import type { OrderCommand } from "../../model/commands";
+import type { FollowUpCommand } from "../operation";
 
-export const JOURNAL_OPERATIONS = [
-  // the gateway's operations
-  "reserve",
-  "confirm",
-  "capture",
-  "void",
-  "refund",
-  "posPay",
-  "preapprovedPay",
-  "deposit",
-  // the follow-ups they leave behind
-  "compensate",
-  "verifyAmount",
-  "registerRegKey",
-  "watchReservation",
+/** What a journal line is about: an operation or follow-up (by its name), or a LINE Pay record read during recovery. */
+export type JournalOperation =
+  | OrderCommand["op"]
+  | FollowUpCommand["op"]
   // LINE Pay's records read during recovery
-  "details",
-  "check",
-  "pos.check",
-  "pos.details",
+  | "details"
+  | "check"
+  | "pos.check"
+  | "pos.details"
   // the regKey of a preapproved order, and the delivery of the order's events
-  "regkey",
-  "event",
-] as const;
-export type JournalOperation = (typeof JOURNAL_OPERATIONS)[number];
+  | "regkey"
+  | "event";
 
 export const JOURNAL_OUTCOMES = [
   // the call's life

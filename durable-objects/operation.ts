@@ -54,8 +54,10 @@ export interface Settled {
   order: OrderRecord;
   answer: GatewayAnswer;
   events: NewEvent[];
-  /** work left to do, each run as its own operation until done (follow-ups.ts) */
+  /** work left to do, each run as its own operation until done */
   followUps?: FollowUp[];
+  /** an operation to start once this is committed, as a caller would (the automatic confirm) */
+  next?: OrderCommand;
 }
 
 /**
@@ -104,6 +106,8 @@ export interface RecoveryPolicy {
   windowMs: number;
   /** cadence after the window: the gateway never stops asking, it only slows down */
   slowIntervalMs: number;
+  /** no overdue alert when the window passes (a watch, not an unknown outcome) */
+  quiet?: boolean;
 }
 
 export const DEFAULT_RECOVERY: RecoveryPolicy = {

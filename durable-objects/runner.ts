@@ -73,6 +73,8 @@ export class OperationRunner {
   readonly #host: RunnerHost;
   readonly #inflight = new Map<string, InFlight>();
   readonly #queue = new SerialQueue();
+  /** operations a committed result asked to start (Settled.next), run once the queue is free */
+  #next: { ref: OrderRef; command: OrderCommand }[] = [];
 
   constructor(host: RunnerHost) {
     this.#host = host;
@@ -99,6 +101,15 @@ export class OperationRunner {
       return await promise;
     } finally {
       if (this.#inflight.get(key)?.promise === promise) this.#inflight.delete(key);
+      await this.#startNext();
+    }
+  }
+
+  /** Starts what committed results asked for, as a caller would: replay and coalescing apply. */
+  async #startNext(): Promise<void> {
+    while (this.#next.length > 0) {
+      const { ref, command } = this.#next.shift()!;
+      await this.execute(ref, command);
     }
   }
 
@@ -158,6 +169,7 @@ export class OperationRunner {
         });
       }
       store.arm();
+      await this.#startNext();
     } catch (error) {
       logEvent({ event: "wake.failed", level: "error", error: error instanceof Error ? error.name : "unknown" });
       // A failing wake-up must not end the platform's retries for good: look again later.
@@ -330,6 +342,10 @@ export class OperationRunner {
       }
     });
     logEvent({ event: "operation.settled", op: record.op, result: result.kind, status: result.answer.status });
+    if (result.kind === "settled" && result.next) {
+      const order = result.order;
+      this.#next.push({ ref: { scope: order.scope, id: order.refId }, command: result.next });
+    }
     let answer = result.answer;
     // Follow-ups due at once run before the caller hears back; the alarm retries what is left.
     for (const next of followUps) {
@@ -356,7 +372,7 @@ export class OperationRunner {
     const nextCheckAt = now + interval;
     store.transaction(() => {
       for (const event of result.events) store.appendEvent(event, now);
-      if (overdue && !fresh.alerted) {
+      if (overdue && !fresh.alerted && !policy.quiet) {
         store.appendEvent(
           {
             operation: fresh.op,

@@ -21,6 +21,9 @@ export function orderView(order: OrderRecord, events?: OrderEvent[]): OrderView 
   if (order.payInfo) view.payInfo = order.payInfo;
   if (order.data.paymentUrl && order.state === "RESERVED") view.paymentUrl = order.data.paymentUrl;
   if (order.data.authorizationExpireDate) view.authorizationExpireDate = order.data.authorizationExpireDate;
+  if (order.data.authenticatedAt !== undefined)
+    view.authenticatedAt = new Date(order.data.authenticatedAt).toISOString();
+  if (order.data.autoConfirm) view.autoConfirm = true;
   if (typeof order.data.paymentProvider === "string") view.paymentProvider = order.data.paymentProvider;
   if (events) view.events = events;
   return view;

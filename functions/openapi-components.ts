@@ -65,6 +65,12 @@ export function components(): Json {
       paymentUrl: { type: "object", properties: { web: { type: "string" }, app: { type: "string" } } },
       regKeyToken: { type: "string", description: "confirm of a PREAPPROVED reservation only" },
       authorizationExpireDate: { type: "string" },
+      authenticatedAt: {
+        type: "string",
+        format: "date-time",
+        description: "when LINE Pay first reported the customer's approval",
+      },
+      autoConfirm: { type: "boolean", description: "the gateway confirms by itself once the customer approves" },
       paymentProvider: { type: "string", description: "Online API v4 only: the provider that processed the payment" },
       events: { type: "array", items: ref("Event") },
     },

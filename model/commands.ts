@@ -23,6 +23,8 @@ export interface ReserveBody extends Money {
     }[];
   }[];
   redirectUrls: { confirmUrl: string; cancelUrl: string; appPackageName?: string; confirmUrlType?: string };
+  /** the gateway's own field, never sent to LINE Pay: confirm as soon as the customer approves */
+  autoConfirm?: boolean;
   options?: {
     payment?: { capture?: boolean; payType?: "NORMAL" | "PREAPPROVED" };
     display?: { locale?: string; checkConfirmUrlBrowser?: boolean };

@@ -43,6 +43,10 @@ export interface OrderView {
   refundedAmount: number;
   paymentUrl?: { web: string; app: string };
   regKeyToken?: string;
+  /** when LINE Pay's status check first reported the customer's approval (0110), ISO 8601 */
+  authenticatedAt?: string;
+  /** the gateway confirms by itself once the customer approves */
+  autoConfirm?: boolean;
   authorizationExpireDate?: string;
   /** Online API v4 only: the provider that processed the payment (TSP or EPI) */
   paymentProvider?: string;

@@ -6,7 +6,7 @@ import type { OrderRecord } from "../store/order-store";
 import { ok } from "../views";
 import { DEFAULT_RECOVERY, type CommandOf, type Operation, type OperationContext, type Settled } from "../operation";
 import { isUncertain, lostStep, refusalAnswer, refusedEvent } from "./linepay-outcomes";
-import { RESERVATION_WATCH_MS } from "./watch-reservation";
+import { FIRST_LOOK_MS } from "./watch-reservation";
 
 type ReserveCommand = CommandOf<"reserve">;
 
@@ -16,7 +16,9 @@ type ReserveCommand = CommandOf<"reserve">;
  * the first one went through, and that orphan simply expires unused after 20 minutes.
  */
 async function sendReserve(order: OrderRecord, command: ReserveCommand, ctx: OperationContext, retry: boolean) {
-  const outcome = await ctx.linePay.request(command.body);
+  // autoConfirm is the gateway's own field: LINE Pay never sees it.
+  const { autoConfirm: _autoConfirm, ...request } = command.body;
+  const outcome = await ctx.linePay.request(request);
   if (outcome.kind === "success") {
     const reserved: OrderRecord = {
       ...order,
@@ -29,7 +31,7 @@ async function sendReserve(order: OrderRecord, command: ReserveCommand, ctx: Ope
       order: reserved,
       answer: ok(reserved, 201),
       events: [{ operation: "reserve", outcome: "reserved" }],
-      followUps: [{ command: { op: "watchReservation" }, afterMs: RESERVATION_WATCH_MS }],
+      followUps: [{ command: { op: "watchReservation" }, afterMs: FIRST_LOOK_MS }],
     } satisfies Settled;
   }
   if (isUncertain(outcome)) return lostStep("reserve", outcome);
@@ -61,6 +63,7 @@ export const reserve: Operation<ReserveCommand> = {
     data: {
       capture: command.body.options?.payment?.capture ?? true,
       payType: command.body.options?.payment?.payType ?? "NORMAL",
+      ...(command.body.autoConfirm ? { autoConfirm: true } : {}),
     },
     createdAt: ctx.now(),
     updatedAt: ctx.now(),

@@ -1,10 +1,12 @@
 /**
- * A reservation the customer never completes must not stay RESERVED forever, and one that was
- * completed elsewhere must not either: LINE Pay gives the customer 20 minutes, so the order
- * object looks again (a follow-up of the reserve, by alarm) once that window has passed and
- * settles from LINE Pay's status check: 0121 EXPIRED (cancelled or window passed), 0122
- * FAILED, 0123 (completed) from the payment details. While the customer has approved but the
- * merchant has not confirmed yet (0110), or LINE Pay cannot be asked, it keeps watching.
+ * Reservations that finish without the browser (CONTRACT.md): LINE Pay pushes nothing, so the
+ * order object watches each RESERVED order with LINE Pay's status check (a follow-up of the
+ * reserve, by alarm): a few seconds after the reservation, then backing off, never more often
+ * than once a second, until LINE Pay's 20-minute window has passed, then every few minutes.
+ * 0110 (the customer approved) sets `authenticatedAt` (the event `payment.authenticated`), and
+ * with `autoConfirm` the order confirms itself (the same operation, key and fingerprint as a
+ * caller's confirm: LINE Pay sees one confirm); 0121 makes it EXPIRED (cancelled, or the window
+ * passed), 0122 FAILED, and 0123 (confirmed elsewhere) settles it from the payment details.
  */
 import type { OrderRecord } from "../store/order-store";
 import { ok } from "../views";
@@ -13,9 +15,13 @@ import { refusedEvent, uncertainEvent } from "./linepay-outcomes";
 import { paymentApi, stateOf } from "./payment-api";
 import { settleConfirmed } from "./confirm";
 
-/** LINE Pay's 20-minute window plus a margin for clocks. */
-export const RESERVATION_WATCH_MS = 21 * 60_000;
-const RECHECK_MS = 5 * 60_000;
+/** The first look, a few seconds after the reservation. */
+export const FIRST_LOOK_MS = 3_000;
+/** Between looks while the customer may still act: at least 1 s (LINE Pay's advice), backing off. */
+const LOOKS_MS = [3_000, 3_000, 5_000, 5_000, 10_000, 10_000, 20_000, 30_000, 60_000];
+/** LINE Pay's 20-minute window plus a margin for clocks; after it, a look every few minutes. */
+const WINDOW_MS = 21 * 60_000;
+const AFTER_WINDOW_MS = 5 * 60_000;
 
 const unchanged = (order: OrderRecord): Settled => ({ kind: "settled", order, answer: ok(order), events: [] });
 
@@ -24,8 +30,8 @@ export const watchReservation: FollowUpOperation<FollowUpCommandOf<"watchReserva
   timeout: "other",
   blocksOthers: false,
   marksUnknown: false,
-  // Watching is not an unknown outcome: no overdue alert, one look every few minutes.
-  recovery: { intervalsMs: [RECHECK_MS], windowMs: Number.MAX_SAFE_INTEGER, slowIntervalMs: RECHECK_MS },
+  // Watching is not an unknown outcome: no overdue alert; LINE Pay's window, then slowly.
+  recovery: { intervalsMs: LOOKS_MS, windowMs: WINDOW_MS, slowIntervalMs: AFTER_WINDOW_MS, quiet: true },
   async recover(order, _command, ctx): Promise<RecoverResult> {
     if (order.state !== "RESERVED" || !order.transactionId) return unchanged(order);
     const status = await ctx.linePay.checkStatus(order.transactionId);
@@ -83,6 +89,24 @@ export const watchReservation: FollowUpOperation<FollowUpCommandOf<"watchReserva
           events: [
             { operation: "watchReservation", outcome: "settled", detail: `payment details show ${seen.info.status}` },
           ],
+        };
+      }
+      case "0110": {
+        if (order.data.authenticatedAt !== undefined) return { kind: "unknown", events: [] };
+        // The customer approved: said once, then (with autoConfirm) confirmed by the gateway.
+        const authenticated: OrderRecord = {
+          ...order,
+          data: { ...order.data, authenticatedAt: ctx.now() },
+        };
+        return {
+          kind: "settled",
+          order: authenticated,
+          answer: ok(authenticated),
+          events: [{ operation: "watchReservation", outcome: "authenticated", returnCode: "0110" }],
+          followUps: [{ command: { op: "watchReservation" }, afterMs: LOOKS_MS[0]! }],
+          ...(order.data.autoConfirm
+            ? { next: { op: "confirm", body: { amount: order.amount, currency: order.currency } } }
+            : {}),
         };
       }
       default:

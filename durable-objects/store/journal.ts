@@ -29,6 +29,7 @@ export const JOURNAL_OUTCOMES = [
   "recovery_overdue",
   // LINE Pay's answers
   "reserved",
+  "authenticated",
   "authorized",
   "captured",
   "voided",

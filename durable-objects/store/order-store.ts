@@ -21,6 +21,10 @@ export interface OrderData {
   authorizationExpireDate?: string;
   /** Online API v4: the provider that processed the payment (TSP or EPI) */
   paymentProvider?: string;
+  /** online: the gateway confirms by itself once LINE Pay reports the customer's approval (0110) */
+  autoConfirm?: boolean;
+  /** online: when LINE Pay's status check first reported the customer's approval (0110) */
+  authenticatedAt?: number;
   /** POS: the terminal the order was paid at; every later call for the order carries it */
   deviceProfileId?: string;
   /** token id of the regKey vault entry (PREAPPROVED confirm) and the token sealed for replays */

@@ -69,6 +69,8 @@ const ReserveObjectSchema = v.strictObject({
     confirmUrlType: v.optional(v.picklist(["CLIENT", "SERVER", "NONE"], "must be CLIENT, SERVER or NONE")),
   }),
   options: v.optional(OptionsSchema),
+  // The gateway's own field (never sent to LINE Pay): confirm once LINE Pay reports the approval.
+  autoConfirm: v.optional(v.boolean()),
 });
 
 /**

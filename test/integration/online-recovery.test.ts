@@ -54,7 +54,7 @@ describe("lost answers on the online flow", () => {
     expect(voidNow.body.code).toBe("in_progress");
 
     await evictDurableObject(stubFor(orderId));
-    expect(await fireAlarm(stubFor(orderId))).toBe(true);
+    expect(await fireAlarm(stubFor(orderId), 3)).toBe(true);
     const seen = await call("GET", `/v1/payments/${orderId}`);
     expect(seen.body.state).toBe("CAPTURED");
     expect((await sandbox.calls({ orderId })).confirm).toBe(1);
@@ -141,7 +141,7 @@ describe("lost answers on the online flow", () => {
     expect(refund.status).toBe(409);
     expect(refund.body.code).toBe("in_progress");
 
-    expect(await fireAlarm(stubFor(orderId))).toBe(true);
+    expect(await fireAlarm(stubFor(orderId), 3)).toBe(true);
     const seen = await call("GET", `/v1/payments/${orderId}`);
     expect(seen.body.state).toBe("REFUNDED");
     expect(seen.body.events.map((e: { outcome: string }) => e.outcome)).toEqual(

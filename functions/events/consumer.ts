@@ -12,7 +12,7 @@
  */
 import { ConfigError, readConfig, type Config } from "../../model/config";
 import type { DeliveryOutcome, DeliveryReport, EventMessage } from "../../model/events";
-import { logEdge } from "../log";
+import { logEdge, type EdgeLogEvent } from "../log";
 import { isPastLifetime, retryDelaySeconds } from "./backoff";
 import { deliverEvent, type AttemptResult } from "./delivery";
 import { parseEventMessage } from "./message";
@@ -26,104 +26,82 @@ interface DeliveryListener {
   recordDelivery(report: DeliveryReport): Promise<void>;
 }
 
-function ownerOf(env: Env, owner: EventMessage["owner"]): DeliveryListener {
-  // Over RPC a method the class lacks is an error at the call, which report() catches.
-  return env[owner.binding].getByName(owner.name) as unknown as DeliveryListener;
-}
+const errorName = (error: unknown) => (error instanceof Error ? error.name : "unknown");
+const logError = (event: string, message: EventMessage | undefined, extra: Partial<EdgeLogEvent>) =>
+  logEdge({
+    event,
+    level: "error",
+    ...(message ? { eventId: message.event.id, eventType: message.event.type } : {}),
+    ...extra,
+  });
 
-async function report(env: Env, message: EventMessage, report: DeliveryReport): Promise<boolean> {
+/** True once the owner has journaled `report`; a failure is logged, never thrown. */
+async function reported(env: Env, message: EventMessage, report: DeliveryReport): Promise<boolean> {
   try {
-    await ownerOf(env, message.owner).recordDelivery(report);
+    // Over RPC a method the class lacks is an error at the call, caught here like any other.
+    const owner = env[message.owner.binding].getByName(message.owner.name) as unknown as DeliveryListener;
+    await owner.recordDelivery(report);
     return true;
   } catch (error) {
-    logEdge({
-      event: "events.report_failed",
-      level: "error",
-      eventId: message.event.id,
-      eventType: message.event.type,
+    logError("events.report_failed", message, {
       attempt: report.attempt,
       outcome: report.outcome,
-      error: error instanceof Error ? error.name : "unknown",
+      error: errorName(error),
     });
     return false;
   }
 }
 
-function logAttempt(message: EventMessage, attempt: number, outcome: DeliveryOutcome, result: AttemptResult): void {
-  logEdge({
-    event: "events.delivery",
-    level: outcome === "dead" ? "error" : "info",
-    eventId: message.event.id,
-    eventType: message.event.type,
-    attempt,
-    outcome,
-    ...(result.status !== undefined ? { status: result.status } : {}),
-    ...(result.detail ? { detail: result.detail } : {}),
-    ms: result.ms,
-  });
-}
-
 async function handleMessage(queued: Message<unknown>, env: Env, config: Config | undefined): Promise<void> {
   const message = parseEventMessage(queued.body);
   if (!message) {
-    logEdge({ event: "events.malformed", level: "error", detail: "a queue message that is not an event was dropped" });
-    queued.ack();
-    return;
+    // Only the order objects produce these: another shape is a bug no retry could mend.
+    logError("events.malformed", undefined, {});
+    return queued.ack();
   }
   const attempt = queued.attempts;
-  const delaySeconds = retryDelaySeconds(config?.events.retryDelayS ?? DEFAULT_RETRY_DELAY_S, attempt);
-  const retry = () => queued.retry({ delaySeconds });
+  const retry = () =>
+    queued.retry({ delaySeconds: retryDelaySeconds(config?.events.retryDelayS ?? DEFAULT_RETRY_DELAY_S, attempt) });
 
   let result: AttemptResult;
   if (config) {
     const target = await deliveryTarget(message, config);
     // No receiver: the owner journals its events anyway, and there is no one to tell.
-    if (!target) {
-      queued.ack();
-      return;
-    }
+    if (!target) return queued.ack();
     result = await deliverEvent(target, message.event);
   } else {
     // Not a 500 and not lost: the event waits, with backoff, for a configuration that works.
-    result = { delivered: false, detail: "not sent: the gateway's configuration is invalid (GET /healthz)", ms: 0 };
+    result = { delivered: false, detail: "not sent: invalid configuration (GET /healthz)", ms: 0 };
   }
-  const base = {
+  const { status, detail, ms } = result;
+  const dead = !result.delivered && isPastLifetime(message.event.createdAt, Date.now());
+  if (dead) {
+    // 24 h of failures: the event is parked in the dead-letter queue before the original goes.
+    try {
+      await env.EVENTS_DLQ.send(queued.body, { contentType: "json" });
+    } catch (error) {
+      logError("events.dead_letter_failed", message, { attempt, error: errorName(error) });
+      return retry();
+    }
+  }
+  const outcome: DeliveryOutcome = result.delivered ? "delivered" : dead ? "dead" : "failed";
+  logEdge({
+    event: "events.delivery",
+    level: dead ? "error" : "info",
     eventId: message.event.id,
+    eventType: message.event.type,
     attempt,
-    ...(result.status !== undefined ? { status: result.status } : {}),
-    ...(result.detail ? { detail: result.detail } : {}),
-  };
-
-  if (result.delivered) {
-    logAttempt(message, attempt, "delivered", result);
-    if (await report(env, message, { ...base, outcome: "delivered" })) queued.ack();
-    else retry();
-    return;
-  }
-  if (!isPastLifetime(message.event.createdAt, Date.now())) {
-    logAttempt(message, attempt, "failed", result);
-    // Retried either way; a lost report only costs one journal line.
-    await report(env, message, { ...base, outcome: "failed" });
-    retry();
-    return;
-  }
-  // 24 h of failures: the event is parked in the dead-letter queue before the original goes.
-  try {
-    await env.EVENTS_DLQ.send(queued.body, { contentType: "json" });
-  } catch (error) {
-    logEdge({
-      event: "events.dead_letter_failed",
-      level: "error",
-      eventId: message.event.id,
-      error: error instanceof Error ? error.name : "unknown",
-    });
-    retry();
-    return;
-  }
-  logAttempt(message, attempt, "dead", result);
-  // Should the report be lost, the retry may park the event twice: the same id, deduped.
-  if (await report(env, message, { ...base, outcome: "dead" })) queued.ack();
-  else retry();
+    outcome,
+    status,
+    detail,
+    ms,
+  });
+  const ok = await reported(env, message, { eventId: message.event.id, outcome, attempt, status, detail });
+  // A failure is retried either way (a lost report costs one journal line); a delivered or
+  // dead event is let go only once its owner knows. Should a dead event's report be lost, the
+  // retry may park it twice: the same id, for whoever reads the dead-letter queue to dedupe.
+  if (outcome === "failed" || !ok) retry();
+  else queued.ack();
 }
 
 export async function handleEventBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -131,28 +109,19 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Env): 
   try {
     config = readConfig(env);
   } catch (error) {
-    logEdge({
-      event: "config.error",
-      level: "error",
-      error: error instanceof Error ? error.name : "unknown",
-      detail: error instanceof ConfigError ? error.message : "the configuration could not be read",
+    logError("config.error", undefined, {
+      error: errorName(error),
+      detail: error instanceof ConfigError ? error.message : undefined,
     });
   }
   await Promise.all(
-    batch.messages.map(async (queued) => {
-      try {
-        await handleMessage(queued, env, config);
-      } catch (error) {
+    batch.messages.map((queued) =>
+      handleMessage(queued, env, config).catch((error: unknown) => {
         // Unexpected (a bug, or the runtime): the event is kept, tried again after the backoff.
-        logEdge({
-          event: "events.internal_error",
-          level: "error",
-          error: error instanceof Error ? error.name : "unknown",
-        });
-        queued.retry({
-          delaySeconds: retryDelaySeconds(config?.events.retryDelayS ?? DEFAULT_RETRY_DELAY_S, queued.attempts),
-        });
-      }
-    }),
+        logError("events.internal_error", undefined, { error: errorName(error) });
+        const delaySeconds = retryDelaySeconds(config?.events.retryDelayS ?? DEFAULT_RETRY_DELAY_S, queued.attempts);
+        queued.retry({ delaySeconds });
+      }),
+    ),
   );
 }

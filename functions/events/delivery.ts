@@ -35,7 +35,7 @@ export async function deliverEvent(target: DeliveryTarget, event: MerchantEvent)
     const ms = Date.now() - started;
     if (res.status >= 200 && res.status < 300) return { delivered: true, status: res.status, ms };
     const detail = res.status >= 300 && res.status < 400 ? "redirect not followed" : undefined;
-    return { delivered: false, status: res.status, ...(detail ? { detail } : {}), ms };
+    return { delivered: false, status: res.status, detail, ms };
   } catch {
     // The error's message may name the URL; say only what kind of failure it was.
     const detail = signal.aborted ? `timeout: no answer within ${DELIVERY_TIMEOUT_MS / 1000} s` : "network error";

@@ -13,9 +13,9 @@ const keys = new Map<string, Promise<CryptoKey>>();
 function signingKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
-    // model/config.ts refused a secret that does not decode; this is a second line of defence.
-    const raw = webhookKeyBytes(secret);
-    if (!raw) throw new Error("the events webhook secret is not a usable whsec_ secret");
+    // model/config.ts refused a secret that does not decode; should one get here, importKey
+    // throws and the consumer keeps the event for a later attempt.
+    const raw = webhookKeyBytes(secret) as Uint8Array;
     key = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
     // A failed import is not kept: the next attempt tries again.
     key.catch(() => keys.delete(secret));

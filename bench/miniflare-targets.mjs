@@ -68,6 +68,9 @@ export async function startMiniflare(secrets) {
                   }
                 : {}),
               ...(worker.kv ? { kvNamespaces: worker.kv } : {}),
+              ...(worker.queues
+                ? { queueProducers: worker.queues.producers, queueConsumers: worker.queues.consumers }
+                : {}),
               bindings: {
                 ...pick(secrets, worker.secrets),
                 ...worker.vars,

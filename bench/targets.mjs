@@ -12,6 +12,7 @@ export function freshSecrets() {
     AUTH_JWT_SECRET: randomBytes(32).toString("base64url"),
     REGKEY_KEYS: JSON.stringify({ active: "k1", keys: { k1: randomBytes(32).toString("base64url") } }),
     DEPOSIT_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
+    EVENTS_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
   };
 }
 
@@ -21,7 +22,9 @@ const CHANNEL = ["LINEPAY_CHANNEL_ID", "LINEPAY_CHANNEL_SECRET"];
  * name -> how to run it. `config` is the project's own wrangler.toml for Workers that have one
  * (the --wrangler mode uses it exactly as `npm start` does); the others get a generated one.
  * `vars` are plain variables (for Miniflare; wrangler reads the gateway's from its config),
- * `secrets` the names taken from freshSecrets(), `upstream` whether it needs LINEPAY_API_BASE.
+ * `secrets` the names taken from freshSecrets(), `upstream` whether it needs LINEPAY_API_BASE,
+ * `queues` the gateway's Queues (producers by binding, and the consumer of `linepay-events`) as
+ * wrangler.toml declares them.
  * `probe` is a GET that answers without touching LINE Pay or storage.
  */
 export const WORKERS = {
@@ -51,12 +54,25 @@ export const WORKERS = {
     config: "wrangler.toml",
     objects: { ORDERS: "OrderObject", REGKEY_LANES: "RegKeyLane" },
     kv: ["REGKEYS"],
+    queues: {
+      producers: { EVENTS: "linepay-events", EVENTS_DLQ: "linepay-events-dlq" },
+      consumers: {
+        "linepay-events": {
+          maxBatchSize: 10,
+          maxBatchTimeout: 1,
+          maxRetries: 100,
+          deadLetterQueue: "linepay-events-dlq",
+        },
+      },
+    },
     // The [vars] of wrangler.toml, LINEPAY_API_BASE aside.
     vars: {
       LINEPAY_DEVICE_TYPE: "POS",
       LINEPAY_POS_TIMEOUT_MS: "45000",
       LINEPAY_ONLINE_VERSION: "v3",
+      LINEPAY_OFFLINE_VERSION: "v2",
       AUTH_AUDIENCE: "linepay-gateway",
+      EVENTS_RETRY_DELAY_S: "30",
     },
     secrets: Object.keys(freshSecrets()),
     upstream: true,

@@ -5,7 +5,10 @@ export interface DemoEnv {
   AUTH_JWT_SECRET: string;
   GATEWAY_URL: string;
   SANDBOX_URL: string;
-  /** the shop's own record of what each order bought (the gateway keeps amounts, not baskets) */
+  /** verifies the gateway's events (npm start hands it the gateway's EVENTS_WEBHOOK_SECRET) */
+  EVENTS_WEBHOOK_SECRET?: string;
+  /** the shop's own record of what each order bought (the gateway keeps amounts, not baskets),
+   * and of the events it received */
   BASKETS: KVNamespace;
 }
 

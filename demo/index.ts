@@ -11,12 +11,15 @@
  *   /pos                   a till: amount, the customer's My Code, and a "lose the answer" switch
  *   /orders/{orderId}      the order's journal (`events`) as a timeline
  *   /api/orders/{orderId}  the order as JSON plus its rendered panel, for the pages' polling
+ *   /events                POST: the gateway's signed events arrive here (verified, kept once
+ *                          per webhook-id); GET: them, newest first, live (/api/events)
  */
 import type { DemoEnv } from "./clients";
 import { escape, page, redirect } from "./layout";
 import { cancelReturn, checkout, confirmReturn, receiptPage, refundConfirmPage, refundOrder, shopPage } from "./shop";
 import { orderApi, posCharge, posPage } from "./pos";
 import { orderPage, ordersPage } from "./orders";
+import { eventsApi, eventsPage, receiveEvent } from "./events";
 
 async function route(request: Request, env: DemoEnv): Promise<Response> {
   const url = new URL(request.url);
@@ -41,6 +44,9 @@ async function route(request: Request, env: DemoEnv): Promise<Response> {
     return wanted ? redirect(`/orders/${encodeURIComponent(wanted)}`) : ordersPage();
   }
   if (order && method === "GET") return orderPage(decodeURIComponent(order[1]!), env);
+  if (method === "POST" && pathname === "/events") return receiveEvent(request, env);
+  if (method === "GET" && pathname === "/events") return eventsPage(env);
+  if (method === "GET" && pathname === "/api/events") return eventsApi(env);
   if (pathname === "/favicon.ico") return new Response(null, { status: 204 });
   return page(
     "Not found",

@@ -93,7 +93,7 @@ dl.facts{grid-template-columns:minmax(0,1fr);gap:2px 0}dl.facts dt{margin-top:12
 }
 `;
 
-export type Tab = "shop" | "pos" | "orders" | "";
+export type Tab = "shop" | "pos" | "orders" | "events" | "";
 
 export function page(title: string, tab: Tab, content: string, status = 200, script = ""): Response {
   const link = (href: string, name: Tab, label: string) =>
@@ -102,7 +102,7 @@ export function page(title: string, tab: Tab, content: string, status = 200, scr
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)} · Tea House demo</title>
 <style>${CSS}</style></head><body>
 <header><div class="bar"><a class="logo" href="/"><i></i>Tea House</a><span class="pill">demo · LINE Pay sandbox</span>
-<nav>${link("/", "shop", "Shop")}${link("/pos", "pos", "POS")}${link("/orders", "orders", "Orders")}</nav></div></header>
+<nav>${link("/", "shop", "Shop")}${link("/pos", "pos", "POS")}${link("/orders", "orders", "Orders")}${link("/events", "events", "Events")}</nav></div></header>
 <main>${content}</main>
 <footer>A local demo of the LINE Pay edge gateway. Payments go to the LINE Pay sandbox: no real money moves.</footer>
 ${script ? `<script>${script}</script>` : ""}

@@ -1,7 +1,9 @@
 /**
- * The gateway Worker's entry: the router is the Worker; the Durable Object classes are
- * re-exported so that wrangler binds them.
+ * The gateway Worker's entry: the router is the Worker's `fetch`, and its `queue` consumes
+ * `linepay-events` (functions/events/: signed deliveries to the merchant); the Durable Object
+ * classes are re-exported so that wrangler binds them.
  */
+import { handleEventBatch } from "./events/consumer";
 import { router } from "./router";
 
 export { OrderObject } from "../durable-objects/order-object";
@@ -9,4 +11,5 @@ export { RegKeyLane } from "../durable-objects/regkey/lane";
 
 export default {
   fetch: (request, env, ctx) => router.fetch(request, env, ctx),
+  queue: (batch, env, _ctx) => handleEventBatch(batch, env),
 } satisfies ExportedHandler<Env>;

@@ -1,7 +1,9 @@
 /**
  * The edge's structured log: one JSON object per line. The event shape is closed on purpose:
  * it has room for a route pattern, a status, a code and an error name, and none for headers,
- * tokens, bodies or raw paths (a preapproved path carries a regKey token).
+ * tokens, bodies or raw paths (a preapproved path carries a regKey token). Event deliveries
+ * add the event's id and type, the attempt, its outcome and duration: never its body, its
+ * signature or the receiver's URL.
  */
 export interface EdgeLogEvent {
   event: string;
@@ -15,6 +17,12 @@ export interface EdgeLogEvent {
   error?: string;
   /** A message known to hold no secret (e.g. a ConfigError naming a setting). */
   detail?: string;
+  /** Events to the merchant: the event's id (its `webhook-id`) and type. */
+  eventId?: string;
+  eventType?: string;
+  attempt?: number;
+  outcome?: string;
+  ms?: number;
 }
 
 export function logEdge(event: EdgeLogEvent): void {

@@ -13,6 +13,7 @@ interface OptionalVars {
   LINEPAY_TIMEOUT_MS?: string;
   LINEPAY_DEVICE_PROFILE_ID?: string;
   AUTH_JWKS_URL?: string;
+  EVENTS_WEBHOOK_URL?: string;
 }
 
 export type ConfigEnv = Env & OptionalVars;
@@ -33,6 +34,14 @@ export interface Config {
   };
   regKeyKeys?: RegKeyKeyring;
   depositWebhookSecrets: string[];
+  /** Events to the merchant (functions/events/): no `webhookUrl`, nothing is sent. */
+  events: {
+    webhookUrl?: string;
+    /** the `whsec_<base64>` string, checked to decode to at least 16 key bytes */
+    secret?: string;
+    /** seconds before the first redelivery; each later one doubles, capped at 1 h */
+    retryDelayS: number;
+  };
 }
 
 /** A configuration the gateway cannot serve with: 500 `configuration_error`, naming (never showing) each setting. */
@@ -66,6 +75,56 @@ function positiveInt(name: string, value: string | undefined, fallback?: number)
   if (v === undefined) return fallback;
   if (!/^\d+$/.test(v) || Number(v) <= 0) throw new ConfigError(`${name} must be a positive integer of milliseconds`);
   return Number(v);
+}
+
+/**
+ * Where "production mode" starts: an events URL must be https unless its host is this machine
+ * (localhost, *.localhost, 127.0.0.0/8, ::1) or a reserved test name (*.test, RFC 2606), which
+ * no deployed receiver can have. No separate mode switch to forget: `npm start` and the tests
+ * deliver over http to such hosts, and any other host gets TLS or a configuration problem.
+ */
+export const isLocalHost = (hostname: string): boolean =>
+  /^(localhost|\[::1\]|127(\.\d{1,3}){3}|test)$|\.(localhost|test)$/i.test(hostname.replace(/\.$/, ""));
+
+/** Standard Webhooks secrets: `whsec_` and the base64 of at least 16 key bytes. */
+export const MIN_WEBHOOK_KEY_BYTES = 16;
+
+export function webhookKeyBytes(secret: string): Uint8Array | undefined {
+  const m = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret);
+  if (!m) return undefined;
+  try {
+    const bytes = Uint8Array.from(atob(m[1]!), (c) => c.charCodeAt(0));
+    return bytes.length >= MIN_WEBHOOK_KEY_BYTES ? bytes : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CONTRACT.md "Events to the merchant": every problem here is named, none is a surprise at delivery. */
+function parseEvents(env: ConfigEnv, invalid: string[]): Config["events"] {
+  const rawUrl = present(env.EVENTS_WEBHOOK_URL);
+  const secret = present(env.EVENTS_WEBHOOK_SECRET);
+  const rawDelay = present(env.EVENTS_RETRY_DELAY_S);
+  let webhookUrl: string | undefined;
+  if (rawUrl !== undefined) {
+    const url = URL.parse(rawUrl);
+    const name = "EVENTS_WEBHOOK_URL must ";
+    if (url?.protocol !== "https:" && url?.protocol !== "http:") invalid.push(`${name}be an https URL`);
+    else if (url.protocol === "http:" && !isLocalHost(url.hostname)) {
+      invalid.push(`${name}be https (http only for localhost, 127.0.0.1, ::1 and *.test hosts)`);
+    } else if (url.username || url.password) invalid.push(`${name}not carry credentials`);
+    else webhookUrl = url.href;
+    if (secret === undefined) invalid.push("EVENTS_WEBHOOK_SECRET is missing (EVENTS_WEBHOOK_URL is set)");
+  }
+  if (secret !== undefined && !webhookKeyBytes(secret)) {
+    invalid.push(`EVENTS_WEBHOOK_SECRET must be whsec_ and the base64 of at least ${MIN_WEBHOOK_KEY_BYTES} bytes`);
+  }
+  let retryDelayS = 30;
+  if (rawDelay !== undefined) {
+    if (/^\d+$/.test(rawDelay) && Number(rawDelay) > 0) retryDelayS = Number(rawDelay);
+    else invalid.push("EVENTS_RETRY_DELAY_S must be a positive integer of seconds");
+  }
+  return { webhookUrl, secret, retryDelayS };
 }
 
 function base64urlToBytes(text: string): Uint8Array {
@@ -139,6 +198,7 @@ function parseConfig(env: ConfigEnv): Config {
   }
   const timeoutMs = check(() => positiveInt("LINEPAY_TIMEOUT_MS", env.LINEPAY_TIMEOUT_MS));
   const posTimeoutMs = check(() => positiveInt("LINEPAY_POS_TIMEOUT_MS", env.LINEPAY_POS_TIMEOUT_MS, 45_000));
+  const events = parseEvents(env, invalid);
 
   if (missing.length > 0 || invalid.length > 0) {
     const message = [...(missing.length > 0 ? [`missing configuration: ${missing.join(", ")}`] : []), ...invalid];
@@ -160,6 +220,7 @@ function parseConfig(env: ConfigEnv): Config {
     auth: { jwtSecret, jwksUrl, audience: present(env.AUTH_AUDIENCE) ?? "linepay-gateway" },
     regKeyKeys,
     depositWebhookSecrets,
+    events,
   };
 }
 

@@ -44,6 +44,13 @@ export const DEV_SECRETS = {
     make: () => `whsec_${randomBytes(32).toString("base64")}`,
     usable: (v) => v.split(/\s+/).every((s) => /^whsec_[A-Za-z0-9+/]+=*$/.test(s)) || "must be whsec_<base64>",
   },
+  // Signs the gateway's events to the demo shop's receiver (npm start hands it to both).
+  EVENTS_WEBHOOK_SECRET: {
+    make: () => `whsec_${randomBytes(32).toString("base64")}`,
+    usable: (v) =>
+      (/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v.slice(6), "base64").length >= 16) ||
+      "must be whsec_<base64 of at least 16 bytes>",
+  },
 };
 
 /**

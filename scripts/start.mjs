@@ -41,8 +41,9 @@ try {
 }
 
 // The sandbox gets only the channel it accepts, the demo only the JWT secret it mints caller
-// tokens with; each reads its own file (`--env-file`), kept with this stack's state, so that a
-// second stack never rewrites the files of a running one.
+// tokens with and the events secret its receiver (/events) verifies the gateway's events with;
+// each reads its own file (`--env-file`), kept with this stack's state, so that a second stack
+// never rewrites the files of a running one.
 const envFiles = join(STATE_DIR, "env");
 try {
   mkdirSync(envFiles, { recursive: true, mode: 0o700 });
@@ -52,7 +53,10 @@ try {
     ["LINEPAY_CHANNEL_ID", vars.LINEPAY_CHANNEL_ID],
     ["LINEPAY_CHANNEL_SECRET", vars.LINEPAY_CHANNEL_SECRET],
   ]);
-  write("demo.env", [["AUTH_JWT_SECRET", vars.AUTH_JWT_SECRET]]);
+  write("demo.env", [
+    ["AUTH_JWT_SECRET", vars.AUTH_JWT_SECRET],
+    ["EVENTS_WEBHOOK_SECRET", vars.EVENTS_WEBHOOK_SECRET],
+  ]);
 } catch (error) {
   stop(`cannot write the sandbox's and demo's settings under ${envFiles} (${error.code ?? error.message})`);
 }
@@ -143,6 +147,9 @@ run("gateway", [
   DEV_VARS,
   "--var",
   `LINEPAY_API_BASE:${API_BASE}`,
+  // The gateway's events go to the demo shop's receiver page (its queue runs locally).
+  "--var",
+  `EVENTS_WEBHOOK_URL:${demo}/events`,
   "--inspector-port",
   String(GATEWAY_PORT + 1000),
   ...common,
@@ -179,6 +186,7 @@ async function markReady(name) {
  LINE Pay gateway  ${gw}      (OpenAPI: ${gw}/openapi.json)
  LINE Pay sandbox  ${sb}      (controls: ${sb}/)
  Demo shop         ${demo}      (POS: ${demo}/pos, order timelines: ${demo}/orders)
+ Events received   ${demo}/events (the gateway's signed events, as they arrive)
 ${API_BASE === sb ? "" : ` The gateway calls LINE Pay at ${API_BASE}\n`}
  A dev token (12 h, scopes payments pos deposits; \`npm run --silent token\` prints a new one):
    export TOKEN=${token}

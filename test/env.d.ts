@@ -2,6 +2,9 @@
 declare namespace Cloudflare {
   interface Env {
     SANDBOX: Fetcher;
+    /** the test receiver of events (test/support/receiver.ts) */
+    RECEIVER: Fetcher;
+    EVENTS_WEBHOOK_URL: string;
     LINEPAY_TIMEOUT_MS: string;
     LINEPAY_DEVICE_PROFILE_ID: string;
     SOAK_OPERATIONS: string;

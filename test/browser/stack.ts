@@ -20,6 +20,8 @@ export interface StackInfo {
   demo: string;
   /** the gateway's AUTH_JWT_SECRET from .dev.vars (local, made by `npm start`), to mint caller JWTs */
   jwtSecret: string;
+  /** the gateway's EVENTS_WEBHOOK_SECRET, which the demo shop verifies events with */
+  eventsSecret: string;
 }
 
 export interface Stack {
@@ -62,10 +64,10 @@ export async function freePorts(): Promise<number> {
   throw new Error("no free ports for the test stack");
 }
 
-function readSecret(devVars: string): string {
+function readSecret(devVars: string, name = "AUTH_JWT_SECRET"): string {
   const text = readFileSync(devVars, "utf8");
-  const match = /^AUTH_JWT_SECRET=(.+)$/m.exec(text);
-  if (!match) throw new Error(".dev.vars has no AUTH_JWT_SECRET");
+  const match = new RegExp(`^${name}=(.+)$`, "m").exec(text);
+  if (!match) throw new Error(`.dev.vars has no ${name}`);
   return match[1]!.trim();
 }
 
@@ -155,7 +157,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   const devVars = options.env?.DEV_VARS ?? join(ROOT, ".dev.vars");
   return {
-    info: { gateway: urls.gateway!, sandbox: urls.sandbox!, demo: urls.demo!, jwtSecret: readSecret(devVars) },
+    info: {
+      gateway: urls.gateway!,
+      sandbox: urls.sandbox!,
+      demo: urls.demo!,
+      jwtSecret: readSecret(devVars),
+      eventsSecret: readSecret(devVars, "EVENTS_WEBHOOK_SECRET"),
+    },
     pid: child.pid!,
     output: () => output,
     exited,

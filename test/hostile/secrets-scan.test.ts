@@ -1,7 +1,7 @@
 /**
  * A representative run of every flow, faults included, with every log line and response body
- * captured: none may contain the channel secret, a regKey, the JWT secret, the webhook secret
- * or the regKey vault's keys. The gateway's Worker and objects run in this isolate, so
+ * captured: none may contain the channel secret, a regKey, the JWT secret, the webhook secrets
+ * (deposits' and events'), an event's signature or the regKey vault's keys. The gateway's Worker and objects run in this isolate, so
  * console spies see their logs.
  */
 import { env } from "cloudflare:workers";
@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { call, reserveBody, uniqueId, type Called } from "../support/gateway";
 import { sandbox } from "../support/sandbox";
 import { deliver } from "../support/webhooks";
+import { deliveryJournal, enqueue, eventMessage, eventually, receiver } from "../support/events";
 
 const logs: string[] = [];
 beforeEach(() => {
@@ -88,6 +89,20 @@ describe("secrets", () => {
       JSON.stringify((await deliver({ body, signature: "v1,AAAA" })).body),
     );
 
+    // An event about the POS order, refused once by the receiver, then delivered.
+    const { events: _journal, ...posView } = (await call("GET", `/v1/payments/${pos}`, { scope: "pos" })).body;
+    const event = eventMessage(pos, posView);
+    await receiver.answer({ eventId: event.event.id, status: 500, times: 1 });
+    await enqueue(event);
+    await eventually(
+      () => deliveryJournal(pos, event.event.id),
+      (j) => j.length >= 2,
+    );
+    const signatures = (await receiver.deliveries({ eventId: event.event.id })).map(
+      (d) => d.headers["webhook-signature"]!,
+    );
+    expect(signatures).toHaveLength(2);
+
     // Bad callers.
     keep(await call("GET", `/v1/payments/${online}`, { headers: { Authorization: "Bearer not.a.token" } }));
     keep(await call("POST", "/v1/payments", { rawBody: "{" }));
@@ -101,6 +116,9 @@ describe("secrets", () => {
       ...Object.values((JSON.parse(env.REGKEY_KEYS) as { keys: Record<string, string> }).keys),
       ...regKeys,
       oneTimeKey,
+      env.EVENTS_WEBHOOK_SECRET,
+      env.EVENTS_WEBHOOK_SECRET.replace(/^whsec_/, ""),
+      ...signatures.map((s) => s.replace(/^v1,/, "")),
     ];
     expect(logs.length).toBeGreaterThan(10);
     for (const secret of secrets) {

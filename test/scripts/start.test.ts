@@ -76,6 +76,7 @@ describe("npm start", () => {
         [
           "AUTH_JWT_SECRET",
           "DEPOSIT_WEBHOOK_SECRET",
+          "EVENTS_WEBHOOK_SECRET",
           "LINEPAY_CHANNEL_ID",
           "LINEPAY_CHANNEL_SECRET",
           "REGKEY_KEYS",
@@ -83,7 +84,7 @@ describe("npm start", () => {
       );
       expect(text).not.toContain("undefined");
       expect(stack.output()).toContain(
-        `npm start: wrote LINEPAY_CHANNEL_SECRET, AUTH_JWT_SECRET, REGKEY_KEYS, DEPOSIT_WEBHOOK_SECRET to ${devVars}`,
+        `npm start: wrote LINEPAY_CHANNEL_SECRET, AUTH_JWT_SECRET, REGKEY_KEYS, DEPOSIT_WEBHOOK_SECRET, EVENTS_WEBHOOK_SECRET to ${devVars}`,
       );
 
       const health = await fetch(`${stack.info.gateway}/healthz`);

@@ -9,7 +9,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { version } from "../../package.json";
-import { sendTrapped } from "./helpers";
+import { sendTrapped } from "../support/gateway";
 
 afterEach(() => vi.restoreAllMocks());
 

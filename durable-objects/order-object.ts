@@ -13,6 +13,8 @@ import type { OrderObjectRpc, OrderRef } from "../model/rpc";
 import { createLinePayClient } from "../linepay/client";
 import type { OperationContext } from "./operation";
 import { logEvent } from "./log";
+import { OrderEvents } from "./order-events";
+import { regKeyTokenOf } from "./operations/register-regkey";
 import { OperationRunner } from "./runner";
 import { anyOperation, callerOperation } from "./operations/registry";
 import { OrderStore } from "./store/order-store";
@@ -20,14 +22,26 @@ import { orderView, problem } from "./views";
 
 export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
   readonly #store: OrderStore;
+  readonly #events: OrderEvents;
   readonly #runner: OperationRunner;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // SQLite is synchronous: the store and the runner exist before any request can arrive.
     this.#store = new OrderStore(ctx.storage);
+    this.#events = new OrderEvents({
+      store: this.#store,
+      queue: env.EVENTS,
+      enabled: () => readConfig(this.env).events.webhookUrl !== undefined,
+      waitUntil: (promise) => ctx.waitUntil(promise),
+      regKeyToken: async () => {
+        const order = this.#store.loadOrder();
+        return order ? regKeyTokenOf(order, readConfig(this.env).regKeyKeys) : undefined;
+      },
+    });
     this.#runner = new OperationRunner({
       store: this.#store,
+      events: this.#events,
       specFor: anyOperation,
       operationFor: callerOperation,
       context: (ref) => this.#context(ref),
@@ -56,25 +70,20 @@ export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
     return { status: 200, body: orderView(order, this.#store.events()) };
   }
 
-  /** The events consumer's report of one delivery attempt: journaled on the order. */
+  /** The events consumer's report of one delivery attempt: journaled once, the outbox row settled. */
   async recordDelivery(report: DeliveryReport): Promise<void> {
-    if (!this.#store.loadOrder()) return;
-    const detail = [
-      `event ${report.eventId}`,
-      `attempt ${report.attempt}`,
-      report.status && `HTTP ${report.status}`,
-      report.detail,
-    ]
-      .filter(Boolean)
-      .join(", ");
-    const now = Date.now();
-    this.#store.transaction(() =>
-      this.#store.appendEvent({ operation: "event", outcome: `event_${report.outcome}`, detail }, now),
-    );
+    this.#events.record(report, Date.now());
+  }
+
+  /** The regKey this order issued was expired (the lane's report): journaled and told once. */
+  async regKeyExpired(returnCode: string | undefined): Promise<void> {
+    this.#events.regKeyExpired(returnCode, Date.now());
   }
 
   override async alarm(): Promise<void> {
     await this.#runner.wake();
+    // Events the hand-over after their commit missed (a crash, a queue outage).
+    await this.#events.handOver();
   }
 
   #context(ref: OrderRef): OperationContext {

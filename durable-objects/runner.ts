@@ -49,8 +49,17 @@ const WAKE_AFTER_TIMEOUT_MS = 5_000;
 /** When a wake-up fails (a bug, a configuration error), look again this much later: never give up. */
 const WAKE_RETRY_MS = 60_000;
 
+/** What the runner tells about each committed change (order-events.ts); absent: nothing is told. */
+export interface ChangeListener {
+  /** inside the change's transaction; `lost`: an answer was just lost */
+  tell(before: OrderRecord | undefined, after: OrderRecord, lost: boolean, now: number): void;
+  /** after the commit */
+  handOverSoon(): void;
+}
+
 export interface RunnerHost {
   store: OrderStore;
+  events?: ChangeListener;
   /** any operation, for recovery */
   specFor(op: OperationRecord["op"]): AnyOperation;
   /** an operation a caller can start */
@@ -123,11 +132,14 @@ export class OperationRunner {
     if (cut.length === 0) return;
     const now = this.#host.now();
     store.transaction(() => {
-      const order = store.loadOrder();
       for (const record of cut) {
+        const order = store.loadOrder();
         const spec = this.#host.specFor(record.op);
-        if (order && spec.marksUnknown !== false && order.state !== "UNKNOWN")
-          store.saveOrder({ ...order, state: "UNKNOWN", updatedAt: now });
+        if (order && spec.marksUnknown !== false) {
+          const unknown: OrderRecord = { ...order, state: "UNKNOWN", updatedAt: now };
+          store.saveOrder(unknown);
+          this.#host.events?.tell(order, unknown, true, now);
+        }
         store.putOperation({
           ...record,
           status: "UNKNOWN",
@@ -141,6 +153,7 @@ export class OperationRunner {
       }
     });
     logEvent({ event: "order.resumed", operations: cut.length });
+    this.#host.events?.handOverSoon();
   }
 
   /**
@@ -312,9 +325,11 @@ export class OperationRunner {
     const now = this.#host.now();
     const followUps: OperationRecord[] = [];
     store.transaction(() => {
+      const before = store.loadOrder();
       for (const event of result.events) store.appendEvent(event, now);
       if (result.kind === "settled") {
         store.saveOrder({ ...result.order, updatedAt: now });
+        this.#host.events?.tell(before, result.order, false, now);
         const stored = spec.storedAnswer ? spec.storedAnswer(result.answer) : result.answer;
         store.putOperation({ ...record, status: "DONE", answer: stored, settledAt: now, nextCheckAt: undefined });
         // A follow-up's answer is its parent's, up the chain while each one answers for its own.
@@ -335,13 +350,17 @@ export class OperationRunner {
       } else {
         // Never happened at LINE Pay: put the order back and forget the attempt, so that
         // a retry (even with other parameters) is a fresh operation.
-        const base = result.order ?? store.loadOrder();
+        const base = result.order ?? before;
         const state = (record.priorState ?? base?.state) as OrderRecord["state"];
-        if (base) store.saveOrder({ ...base, state, updatedAt: now });
+        if (base) {
+          store.saveOrder({ ...base, state, updatedAt: now });
+          this.#host.events?.tell(before, { ...base, state }, false, now);
+        }
         store.deleteOperation(record.key);
       }
     });
     logEvent({ event: "operation.settled", op: record.op, result: result.kind, status: result.answer.status });
+    this.#host.events?.handOverSoon();
     if (result.kind === "settled" && result.next) {
       const order = result.order;
       this.#next.push({ ref: { scope: order.scope, id: order.refId }, command: result.next });
@@ -384,8 +403,12 @@ export class OperationRunner {
         logEvent({ event: "recovery.overdue", op: fresh.op, level: "alert" });
       }
       const order = store.loadOrder();
-      if (order && spec.marksUnknown !== false && order.state !== "UNKNOWN")
-        store.saveOrder({ ...order, state: "UNKNOWN", updatedAt: now });
+      if (order && spec.marksUnknown !== false) {
+        const unknown: OrderRecord = { ...order, state: "UNKNOWN", updatedAt: now };
+        if (order.state !== "UNKNOWN") store.saveOrder(unknown);
+        // Told once, when the operation's first answer is lost.
+        if (fresh.status === "PENDING") this.#host.events?.tell(order, unknown, true, now);
+      }
       store.putOperation({
         ...fresh,
         status: "UNKNOWN",
@@ -396,6 +419,7 @@ export class OperationRunner {
         sentAt: result.sentAt ?? fresh.sentAt,
       });
     });
+    this.#host.events?.handOverSoon();
     return nextCheckAt;
   }
 }

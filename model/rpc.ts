@@ -25,6 +25,8 @@ export interface OrderObjectRpc {
   view(ref: OrderRef): Promise<GatewayAnswer>;
   /** The events consumer reports one delivery attempt of one of this object's events. */
   recordDelivery(report: DeliveryReport): Promise<void>;
+  /** Its regKey lane reports that the regKey this order issued was expired (told once). */
+  regKeyExpired(returnCode: string | undefined): Promise<void>;
 }
 
 /**

@@ -89,19 +89,27 @@ export function withoutToken(answer: GatewayAnswer): GatewayAnswer {
   return { ...answer, body: rest };
 }
 
+/** The token a PREAPPROVED order issued, unsealed from the order (undefined if none or unreadable). */
+export async function regKeyTokenOf(
+  order: OrderRecord,
+  keyring: OperationContext["config"]["regKeyKeys"],
+): Promise<string | undefined> {
+  const sealed = order.data.regKeyTokenSealed;
+  if (typeof sealed !== "string" || !keyring) return undefined;
+  try {
+    return (await open<{ token: string }>(keyring, answerTid(order), sealed)).token;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A replayed confirm answer shows the same token again, unsealed from the order. */
 export async function withToken(
   answer: GatewayAnswer,
   order: OrderRecord | undefined,
   ctx: OperationContext,
 ): Promise<GatewayAnswer> {
-  const sealed = order?.data.regKeyTokenSealed;
-  const keyring = ctx.config.regKeyKeys;
-  if (typeof sealed !== "string" || !keyring || answer.status !== 200) return answer;
-  try {
-    const { token } = await open<{ token: string }>(keyring, answerTid(order!), sealed);
-    return { ...answer, body: { ...(answer.body as object), regKeyToken: token } };
-  } catch {
-    return answer;
-  }
+  if (!order || answer.status !== 200) return answer;
+  const token = await regKeyTokenOf(order, ctx.config.regKeyKeys);
+  return token ? { ...answer, body: { ...(answer.body as object), regKeyToken: token } } : answer;
 }

@@ -15,6 +15,7 @@ import type { GatewayAnswer } from "../../model/answer";
 import type { PreapprovedPayBody } from "../../model/commands";
 import { readConfig } from "../../model/config";
 import { GatewayError, problemAnswer, type ProblemCode } from "../../model/problem";
+import { objectName } from "../../model/rpc";
 import { createLinePayClient } from "../../linepay/client";
 import { isRegKeyExpiringCardError, isRegKeyGone } from "../../linepay/return-codes";
 import type { Outcome, PreapprovedPayInfo } from "../../linepay/types";
@@ -47,10 +48,24 @@ export type LaneCheck = { usable: true } | { usable: false; code: ProblemCode; d
 export type LaneSend = { status: "queued" } | { status: "sent"; at: number } | { status: "unknown" };
 
 const EXPIRE_RETRY_MS = [5_000, 30_000, 120_000, 600_000];
+/** Telling the regKey's order of the expiry is retried this often until it answered. */
+const TELL_RETRY_MS = 30_000;
 /** A failing wake-up is retried this much later (never given up). */
 const WAKE_RETRY_MS = 60_000;
 
-const K = { entry: "entry", removed: "removed", expiring: "expiring", sent: (orderId: string) => `sent:${orderId}` };
+/** The order the regKey came from must hear of its expiry (its `regkey.expired` event): until it has. */
+interface Telling {
+  orderId: string;
+  returnCode?: string;
+}
+
+const K = {
+  entry: "entry",
+  removed: "removed",
+  expiring: "expiring",
+  telling: "telling",
+  sent: (orderId: string) => `sent:${orderId}`,
+};
 
 export class RegKeyLane extends DurableObject<Env> {
   readonly #queue = new SerialQueue();
@@ -93,16 +108,16 @@ export class RegKeyLane extends DurableObject<Env> {
   async pay(tid: string, body: PreapprovedPayBody): Promise<LanePayResult> {
     this.#queued.add(body.orderId);
     return this.#queue.run(async () => {
-      let regKey: string | undefined;
+      let sealed: SealedRegKey | undefined;
       try {
-        regKey = await this.#regKey(tid);
+        sealed = await this.#regKey(tid);
       } catch (error) {
         this.#queued.delete(body.orderId);
         if (error instanceof GatewayError)
           return { kind: "unusable", code: error.code, detail: error.message } as const;
         throw error;
       }
-      if (regKey === undefined) {
+      if (sealed === undefined) {
         this.#queued.delete(body.orderId);
         return { kind: "unusable", code: "not_found", detail: "unknown regKey token" } as const;
       }
@@ -112,7 +127,7 @@ export class RegKeyLane extends DurableObject<Env> {
       const sentAt = Date.now();
       this.ctx.storage.kv.put(K.sent(body.orderId), sentAt);
       this.#queued.delete(body.orderId);
-      const outcome = await lp.payPreapproved(regKey, {
+      const outcome = await lp.payPreapproved(sealed.regKey, {
         productName: body.productName,
         amount: body.amount,
         currency: body.currency,
@@ -121,13 +136,13 @@ export class RegKeyLane extends DurableObject<Env> {
       });
       let regKeyRemoved = false;
       if (outcome.kind === "refused" && isRegKeyGone(outcome.returnCode)) {
-        await this.#remove(tid);
+        await this.#remove(tid, { orderId: sealed.orderId, returnCode: outcome.returnCode });
         regKeyRemoved = true;
       } else if (outcome.kind === "refused" && isRegKeyExpiringCardError(outcome.returnCode)) {
         // LINE Pay's rule: after these card errors the regKey must be expired. From now on it
         // is unusable here; the expiry itself is retried until LINE Pay confirms it.
         this.#markExpiring(outcome.returnCode);
-        await this.#tryExpire(tid, regKey);
+        await this.#tryExpire(tid, sealed);
         regKeyRemoved = true;
       }
       if (regKeyRemoved && outcome.kind === "refused")
@@ -140,14 +155,14 @@ export class RegKeyLane extends DurableObject<Env> {
   async status(tid: string): Promise<GatewayAnswer> {
     return this.#answer(async () => {
       if (this.ctx.storage.kv.get<Expiring>(K.expiring)) return { status: 200, body: { status: "EXPIRING" } };
-      const regKey = await this.#regKey(tid);
-      if (regKey === undefined) throw new GatewayError("not_found", "unknown regKey token");
-      const outcome = await this.#client().checkRegKey(regKey);
+      const sealed = await this.#regKey(tid);
+      if (sealed === undefined) throw new GatewayError("not_found", "unknown regKey token");
+      const outcome = await this.#client().checkRegKey(sealed.regKey);
       if (outcome.kind === "success") return { status: 200, body: { status: "ACTIVE" } };
       if (outcome.kind === "refused" && outcome.returnCode === "1193")
         return { status: 200, body: { status: "EXPIRED" } };
       if (outcome.kind === "refused" && outcome.returnCode === "1190") {
-        await this.#remove(tid);
+        await this.#remove(tid, { orderId: sealed.orderId, returnCode: "1190" });
         throw new GatewayError("not_found", "LINE Pay no longer knows this regKey");
       }
       throw outcome.kind === "lost"
@@ -166,11 +181,11 @@ export class RegKeyLane extends DurableObject<Env> {
    */
   async expire(tid: string): Promise<GatewayAnswer> {
     return this.#answer(async () => {
-      const regKey = await this.#regKey(tid, { evenIfExpiring: true });
-      if (regKey === undefined) throw new GatewayError("not_found", "unknown regKey token");
-      const outcome = await this.#client().expireRegKey(regKey);
+      const sealed = await this.#regKey(tid, { evenIfExpiring: true });
+      if (sealed === undefined) throw new GatewayError("not_found", "unknown regKey token");
+      const outcome = await this.#client().expireRegKey(sealed.regKey);
       if (outcome.kind === "success" || (outcome.kind === "refused" && isRegKeyGone(outcome.returnCode))) {
-        await this.#remove(tid);
+        await this.#remove(tid, { orderId: sealed.orderId, ...this.#cause(outcome) });
         return { status: 200, body: { status: "EXPIRED" } };
       }
       if (outcome.kind === "refused" && outcome.category !== "temporary")
@@ -187,27 +202,30 @@ export class RegKeyLane extends DurableObject<Env> {
     });
   }
 
-  /** The lane's only background duty: an expiry LINE Pay has not confirmed yet. */
+  /**
+   * The lane's background duties: an expiry LINE Pay has not confirmed yet, and an expiry the
+   * regKey's order has not heard of yet.
+   */
   override async alarm(): Promise<void> {
     try {
       await this.#queue.run(async () => {
         const expiring = this.ctx.storage.kv.get<Expiring>(K.expiring);
-        if (!expiring) return;
         const entry = this.#entry();
-        if (!entry) {
+        if (expiring && entry) {
+          const keyring = readConfig(this.env).regKeyKeys;
+          if (!keyring) throw new Error("REGKEY_KEYS is not configured");
+          // The entry's JWE names its token id in the protected header (sealed for it).
+          const tid = tidOf(entry.jwe) ?? "";
+          await this.#tryExpire(tid, await open<SealedRegKey>(keyring, tid, entry.jwe));
+        } else if (expiring) {
           this.ctx.storage.kv.delete(K.expiring);
-          return;
         }
-        const keyring = readConfig(this.env).regKeyKeys;
-        if (!keyring) throw new Error("REGKEY_KEYS is not configured");
-        // The entry's JWE names its token id in the protected header (sealed for it).
-        const tid = tidOf(entry.jwe) ?? "";
-        const sealed = await open<SealedRegKey>(keyring, tid, entry.jwe);
-        await this.#tryExpire(tid, sealed.regKey);
+        await this.#tell();
       });
     } catch (error) {
       logEvent({ event: "regkey.wake_failed", level: "error", error: error instanceof Error ? error.name : "unknown" });
-      if (this.ctx.storage.kv.get(K.expiring)) await this.ctx.storage.setAlarm(Date.now() + WAKE_RETRY_MS);
+      if (this.ctx.storage.kv.get(K.expiring) || this.ctx.storage.kv.get(K.telling))
+        await this.ctx.storage.setAlarm(Date.now() + WAKE_RETRY_MS);
     }
   }
 
@@ -234,10 +252,14 @@ export class RegKeyLane extends DurableObject<Env> {
   }
 
   /** One expire call; done on 0000 or 1193 (or 1190: LINE Pay no longer knows it), else later. */
-  async #tryExpire(tid: string, regKey: string): Promise<void> {
-    const outcome = await this.#client().expireRegKey(regKey);
+  async #tryExpire(tid: string, sealed: SealedRegKey): Promise<void> {
+    const outcome = await this.#client().expireRegKey(sealed.regKey);
     if (outcome.kind === "success" || (outcome.kind === "refused" && isRegKeyGone(outcome.returnCode))) {
-      await this.#remove(tid);
+      const cardError = this.ctx.storage.kv.get<Expiring>(K.expiring)?.returnCode;
+      await this.#remove(tid, {
+        orderId: sealed.orderId,
+        ...(cardError ? { returnCode: cardError } : this.#cause(outcome)),
+      });
       logEvent({ event: "regkey.expired" });
       return;
     }
@@ -271,7 +293,7 @@ export class RegKeyLane extends DurableObject<Env> {
    * Decrypts the regKey; re-seals it under the active kid when it was sealed under an older one.
    * A regKey being expired is unusable (undefined) unless the caller is the expiry itself.
    */
-  async #regKey(tid: string, { evenIfExpiring = false } = {}): Promise<string | undefined> {
+  async #regKey(tid: string, { evenIfExpiring = false } = {}): Promise<SealedRegKey | undefined> {
     if (!evenIfExpiring && this.ctx.storage.kv.get<Expiring>(K.expiring)) return undefined;
     const entry = await this.#loadEntry(tid);
     if (!entry) return undefined;
@@ -282,21 +304,47 @@ export class RegKeyLane extends DurableObject<Env> {
       await this.register(tid, await seal(keyring, tid, sealed));
       logEvent({ event: "regkey.rotated", from: entry.kid, to: keyring.active });
     }
-    return sealed.regKey;
+    return sealed;
+  }
+
+  /** What made LINE Pay's answer an expiry: nothing for a plain 0000, the code otherwise. */
+  #cause(outcome: Outcome<unknown>): { returnCode?: string } {
+    return outcome.kind === "refused" ? { returnCode: outcome.returnCode } : {};
   }
 
   /**
-   * The lane's own record of the token goes in one commit (entry, expiry duty and alarm out,
-   * tombstone in); the KV copy follows, and the tombstone covers any lag or failure there.
+   * The lane's own record of the token goes in one commit (entry and expiry duty out,
+   * tombstone in, and the duty to tell the regKey's order, with the alarm for it); the KV copy
+   * follows, and the tombstone covers any lag or failure there.
    */
-  async #remove(tid: string): Promise<void> {
+  async #remove(tid: string, telling: Telling): Promise<void> {
     this.ctx.storage.transactionSync(() => {
       this.ctx.storage.kv.delete(K.entry);
       this.ctx.storage.kv.delete(K.expiring);
       this.ctx.storage.kv.put(K.removed, true);
-      void this.ctx.storage.deleteAlarm();
+      this.ctx.storage.kv.put(K.telling, telling);
+      void this.ctx.storage.setAlarm(Date.now() + TELL_RETRY_MS);
     });
     await this.env.REGKEYS.delete(vaultKey(tid));
+    await this.#tell();
+  }
+
+  /** The regKey's order journals the expiry and tells the merchant (`regkey.expired`); retried until it has. */
+  async #tell(): Promise<void> {
+    const telling = this.ctx.storage.kv.get<Telling>(K.telling);
+    if (!telling) return;
+    try {
+      await this.env.ORDERS.getByName(objectName({ scope: "order", id: telling.orderId })).regKeyExpired(
+        telling.returnCode,
+      );
+    } catch (error) {
+      logEvent({ event: "regkey.tell_failed", level: "error", error: error instanceof Error ? error.name : "?" });
+      return;
+    }
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.kv.delete(K.telling);
+      if (!this.ctx.storage.kv.get(K.expiring)) void this.ctx.storage.deleteAlarm();
+    });
   }
 
   #client() {

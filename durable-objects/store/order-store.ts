@@ -6,6 +6,7 @@
 import type { GatewayAnswer } from "../../model/answer";
 import type { OrderCommand, OrderOperation } from "../../model/commands";
 import type { FollowUpCommand } from "../operation";
+import type { EventType, MerchantEvent } from "../../model/events";
 import type { NewEvent } from "./journal";
 import { fromMinorUnits, minorUnits, type Currency, type PayInfoItem } from "../../model/money";
 import type { OrderEvent, OrderKind, OrderState } from "../../model/order";
@@ -30,6 +31,8 @@ export interface OrderData {
   /** token id of the regKey vault entry (PREAPPROVED confirm) and the token sealed for replays */
   regKeyTid?: string;
   regKeyTokenSealed?: string;
+  /** when the lane reported that regKey expired (told once) */
+  regKeyExpiredAt?: number;
   /** the refund being sent: what it asks for and what was refunded before it */
   refundInFlight?: { key: string; amount: number; refundedBefore: number };
   /** a refund or void owed because LINE Pay charged the wrong amount */
@@ -80,6 +83,9 @@ export interface OperationRecord {
 
 type Row = Record<string, SqlStorageValue>;
 
+/** How long an event may wait for its hand-over to the queue before the alarm does it. */
+export const EVENT_HANDOVER_GRACE_MS = 10_000;
+
 function str(v: SqlStorageValue | undefined): string | undefined {
   return v === null || v === undefined ? undefined : String(v);
 }
@@ -119,13 +125,75 @@ export class OrderStore {
     });
   }
 
-  /** The earliest time an open operation must be looked at, if any is open. */
+  /**
+   * The earliest time the object must wake: an open operation's next check, or an event not yet
+   * handed to the queue (a moment after it was written: the hand-over right after the commit
+   * usually does it first).
+   */
   nextWakeAt(): number | undefined {
     if (!this.#ready) return undefined;
     const row = this.#sql
-      .exec<{ at: number | null }>("SELECT MIN(next_check_at) AS at FROM operations WHERE status != 'DONE'")
+      .exec<{ at: number | null }>(
+        `SELECT MIN(at) AS at FROM (
+           SELECT MIN(next_check_at) AS at FROM operations WHERE status != 'DONE'
+           UNION ALL SELECT MIN(handover_at) AS at FROM outbox WHERE status = 'pending')`,
+      )
       .one();
     return row.at === null ? undefined : Number(row.at);
+  }
+
+  /** Writes an event into the outbox (inside the transaction of the change it tells). */
+  addEvent(type: EventType, data: unknown, now: number): MerchantEvent {
+    const sequence = Number(this.#sql.exec("SELECT COALESCE(MAX(sequence), 0) + 1 AS n FROM outbox").one().n);
+    const event: MerchantEvent = {
+      id: `evt_${crypto.randomUUID().replaceAll("-", "")}`,
+      type,
+      createdAt: new Date(now).toISOString(),
+      sequence,
+      data,
+    };
+    this.#sql.exec(
+      "INSERT INTO outbox (id, sequence, type, created_at, body, status, handover_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+      event.id,
+      sequence,
+      type,
+      now,
+      JSON.stringify(event),
+      now + EVENT_HANDOVER_GRACE_MS,
+    );
+    return event;
+  }
+
+  /** Events written but not yet handed to the queue. */
+  pendingEvents(): MerchantEvent[] {
+    if (!this.#ready) return [];
+    return this.#sql
+      .exec<{ body: string }>("SELECT body FROM outbox WHERE status = 'pending' ORDER BY sequence")
+      .toArray()
+      .map((row) => JSON.parse(row.body) as MerchantEvent);
+  }
+
+  /** The queue did not take them: the alarm tries again at `at`. */
+  postponeHandover(ids: readonly string[], at: number): void {
+    for (const id of ids)
+      this.#sql.exec("UPDATE outbox SET handover_at = ? WHERE id = ? AND status = 'pending'", at, id);
+  }
+
+  markQueued(ids: readonly string[]): void {
+    for (const id of ids) this.#sql.exec("UPDATE outbox SET status = 'queued' WHERE id = ? AND status = 'pending'", id);
+  }
+
+  /**
+   * A delivery attempt's outcome; false when it changes nothing (an unknown event, or one already
+   * delivered or dead: the consumer may report an attempt twice).
+   */
+  markDelivery(id: string, outcome: "delivered" | "failed" | "dead", attempt: number): boolean {
+    if (!this.#ready) return false;
+    const row = this.#sql.exec<{ status: string }>("SELECT status FROM outbox WHERE id = ?", id).toArray()[0];
+    if (!row || row.status === "delivered" || row.status === "dead") return false;
+    const status = outcome === "failed" ? "queued" : outcome;
+    this.#sql.exec("UPDATE outbox SET status = ?, attempts = MAX(attempts, ?) WHERE id = ?", status, attempt, id);
+    return true;
   }
 
   #armedAt: number | null | undefined;

@@ -7,6 +7,19 @@
  * version is brought up to date by the upgrades, in order, the first time it is opened.
  */
 
+/** Events to the merchant, written in the transaction of the change they tell (an outbox). */
+const OUTBOX = `
+  CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    sequence INTEGER NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL,
+    handover_at INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0
+  );`;
+
 const LATEST = `
   CREATE TABLE orders (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -49,7 +62,8 @@ const LATEST = `
     outcome TEXT NOT NULL,
     return_code TEXT,
     detail TEXT
-  );`;
+  );
+  ${OUTBOX}`;
 
 /** `UPGRADES[v - 2]` brings version v - 1 to v. Version 1 is the first layout. */
 const UPGRADES: string[] = [
@@ -70,6 +84,8 @@ const UPGRADES: string[] = [
      data, created_at, updated_at FROM orders;
    DROP TABLE orders;
    ALTER TABLE orders_v3 RENAME TO orders;`,
+  // 4: the events outbox.
+  OUTBOX,
 ];
 
 export const SCHEMA_VERSION = UPGRADES.length + 1;

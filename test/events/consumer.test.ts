@@ -57,7 +57,7 @@ describe("backoff", () => {
 describe("the queue consumer", () => {
   it("acks and sends nothing when no receiver is configured", async () => {
     const { orderId, data } = await capturedOrder();
-    const message = eventMessage(orderId, data);
+    const message = await eventMessage(orderId, data);
     const result = await consume([{ body: message }], { EVENTS_WEBHOOK_URL: "" } as Partial<Env>);
     expect(result.explicitAcks).toEqual(["msg-0"]);
     expect(result.retryMessages).toEqual([]);
@@ -68,7 +68,7 @@ describe("the queue consumer", () => {
   it("keeps an event it cannot send under a bad configuration: retried after the backoff, journaled, no throw", async () => {
     const lines = quiet();
     const { orderId, data } = await capturedOrder();
-    const message = eventMessage(orderId, data);
+    const message = await eventMessage(orderId, data);
     const broken = { EVENTS_WEBHOOK_URL: "http://merchant.example/events", EVENTS_RETRY_DELAY_S: "soon" };
     const result = await consume([{ body: message, attempts: 2 }], broken as Partial<Env>);
     expect(result.outcome).toBe("ok");
@@ -92,7 +92,7 @@ describe("the queue consumer", () => {
   it("retries an event, delivered or not, whose owner does not hear the report", async () => {
     const lines = quiet();
     const { orderId, data } = await capturedOrder();
-    const message = eventMessage(orderId, data);
+    const message = await eventMessage(orderId, data);
     const unreachable = {
       getByName: () => ({
         recordDelivery: async () => {
@@ -113,7 +113,9 @@ describe("the queue consumer", () => {
   it("keeps an event past 24 h that the dead-letter queue did not take: retried, not acked, not reported dead", async () => {
     quiet();
     const { orderId, data } = await capturedOrder();
-    const message = eventMessage(orderId, data, { createdAt: new Date(Date.now() - 25 * 3600_000).toISOString() });
+    const message = await eventMessage(orderId, data, {
+      createdAt: new Date(Date.now() - 25 * 3600_000).toISOString(),
+    });
     await receiver.answer({ eventId: message.event.id, status: 500 });
     const full = {
       send: async () => {
@@ -133,7 +135,7 @@ describe("the queue consumer", () => {
   it("drops a message that is not an event, sends nothing, and goes on with the rest of the batch", async () => {
     quiet();
     const { orderId, data } = await capturedOrder();
-    const good = eventMessage(orderId, data);
+    const good = await eventMessage(orderId, data);
     const undated = { ...good, event: { ...good.event, id: `evt_${crypto.randomUUID()}`, createdAt: "yesterday" } };
     const noOwner = { event: good.event } as unknown as EventMessage;
     const result = await consume([{ body: "hello" }, { body: undated }, { body: noOwner }, { body: good }]);
@@ -146,7 +148,7 @@ describe("the queue consumer", () => {
   it("logs one line per attempt with no secret, signature, body or receiver URL in it", async () => {
     const lines = quiet();
     const { orderId, data } = await capturedOrder();
-    const message = eventMessage(orderId, data);
+    const message = await eventMessage(orderId, data);
     await receiver.answer({ eventId: message.event.id, status: 502, times: 1 });
     await consume([{ body: message }]);
     await consume([{ body: message, attempts: 2 }]);

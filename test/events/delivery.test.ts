@@ -31,7 +31,7 @@ const outcomesOf = (journal: { outcome: string }[]) => journal.map((e) => e.outc
 describe("event delivery", () => {
   it("delivers an event once, signed so that Standard Webhooks verifies it, and journals it", async () => {
     const { orderId, data } = await capturedOrder();
-    const message = eventMessage(orderId, data, { sequence: 3 });
+    const message = await eventMessage(orderId, data);
     await enqueue(message);
 
     const [delivery] = await eventually(
@@ -65,7 +65,7 @@ describe("event delivery", () => {
 
   it("redelivers with the same webhook-id after each failure, the delay doubling, until the receiver takes it", async () => {
     const { orderId, data } = await capturedOrder();
-    const message = eventMessage(orderId, data);
+    const message = await eventMessage(orderId, data);
     await receiver.answer({ eventId: message.event.id, status: 503, times: 3 });
     await enqueue(message);
 
@@ -102,7 +102,7 @@ describe("event delivery", () => {
 
   it("counts a receiver that does not answer within 10 s as failed, and delivers on the next attempt", async () => {
     const { orderId, data } = await capturedOrder();
-    const message = eventMessage(orderId, data, { type: "payment.refunded" });
+    const message = await eventMessage(orderId, data, { type: "payment.refunded" });
     await receiver.answer({ eventId: message.event.id, hangMs: 15_000, times: 1 });
     await enqueue(message);
 
@@ -125,7 +125,7 @@ describe("event delivery", () => {
 
   it("never follows a redirect: a 3xx is a failed attempt", async () => {
     const { orderId, data } = await capturedOrder();
-    const message = eventMessage(orderId, data);
+    const message = await eventMessage(orderId, data);
     await receiver.answer({
       eventId: message.event.id,
       status: 307,
@@ -150,7 +150,7 @@ describe("event delivery", () => {
   it("keeps trying a receiver that never answers 2xx for 24 h, then parks the event in the dead-letter queue", async () => {
     useTestClock();
     const { orderId, data } = await capturedOrder();
-    const message = eventMessage(orderId, data, { type: "payment.unknown" });
+    const message = await eventMessage(orderId, data, { type: "payment.unknown" });
     await receiver.answer({ eventId: message.event.id, status: 500 });
     await enqueue(message);
 

@@ -91,7 +91,7 @@ describe("secrets", () => {
 
     // An event about the POS order, refused once by the receiver, then delivered.
     const { events: _journal, ...posView } = (await call("GET", `/v1/payments/${pos}`, { scope: "pos" })).body;
-    const event = eventMessage(pos, posView);
+    const event = await eventMessage(pos, posView);
     await receiver.answer({ eventId: event.event.id, status: 500, times: 1 });
     await enqueue(event);
     await eventually(

@@ -5,9 +5,11 @@
  */
 import { env } from "cloudflare:workers";
 import { expect, vi } from "vitest";
-import type { EventMessage, EventType, MerchantEvent } from "../../model/events";
+import { runInDurableObject } from "cloudflare:test";
+import { OrderStore } from "../../durable-objects/store/order-store";
+import type { EventMessage, EventType } from "../../model/events";
 import type { ReceivedDelivery } from "./receiver";
-import { posPay, posPayBody, view } from "./flows";
+import { orderStub, posPay, posPayBody, view } from "./flows";
 import { uniqueId } from "./gateway";
 
 const BASE = "http://receiver.test";
@@ -50,22 +52,26 @@ export async function capturedOrder(): Promise<{ orderId: string; data: Record<s
   return { orderId, data };
 }
 
-export function eventMessage(
+/**
+ * An event of a real order, as its outbox holds it: written into the order object's own outbox
+ * (already handed over, so the object does not send it itself) and returned as the queue
+ * message the object would send, for the test to put on the queue or hand to the consumer.
+ */
+export async function eventMessage(
   orderId: string,
   data: unknown,
-  event: Partial<MerchantEvent> & { type?: EventType } = {},
-): EventMessage {
-  return {
-    owner: { binding: "ORDERS", name: `order:${orderId}` },
-    event: {
-      id: `evt_${crypto.randomUUID()}`,
-      type: "payment.captured",
-      createdAt: new Date().toISOString(),
-      sequence: 1,
-      data,
-      ...event,
-    },
-  };
+  event: { type?: EventType; createdAt?: string } = {},
+): Promise<EventMessage> {
+  const written = await runInDurableObject(orderStub(orderId), (_instance, state) => {
+    const store = new OrderStore(state.storage);
+    const at = event.createdAt ? Date.parse(event.createdAt) : Date.now();
+    return store.transaction(() => {
+      const added = store.addEvent(event.type ?? "payment.captured", data, at);
+      store.markQueued([added.id]);
+      return added;
+    });
+  });
+  return { owner: { binding: "ORDERS", name: `order:${orderId}` }, event: written };
 }
 
 export const enqueue = (message: EventMessage) => env.EVENTS.send(message, { contentType: "json" });

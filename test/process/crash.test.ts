@@ -4,12 +4,18 @@
  * of its own, finishes them after the caller died). The gateway is started again on the same
  * state folder, and nobody asks about half of the orders. Every charge the sandbox made must end
  * CAPTURED with its transactionId, none twice, none UNKNOWN, and the orders nobody asked about
- * must have been looked up at LINE Pay by the gateway on its own (its write-ahead alarms).
+ * must have been looked up at LINE Pay by the gateway on its own (its write-ahead alarms). The
+ * merchant hears of each settled charge: its `payment.captured` event reaches a receiver (a
+ * plain Node server here, verifying with `standardwebhooks`), though the change happened after
+ * the crash that cut the call off.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SignJWT } from "jose";
+import { Webhook } from "standardwebhooks";
 import { afterAll, describe, expect, it } from "vitest";
 import { freshSecrets, startRuntime, twoPorts, writeEnvFile, type Runtime } from "./runtime";
 
@@ -36,6 +42,26 @@ describe("a gateway killed mid-call", () => {
       LINEPAY_CHANNEL_ID: secrets.LINEPAY_CHANNEL_ID,
       LINEPAY_CHANNEL_SECRET: secrets.LINEPAY_CHANNEL_SECRET,
     });
+    // The merchant's events endpoint: every delivery verified as it arrives.
+    const told: { type: string; orderId: string; state: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        try {
+          const event = new Webhook(secrets.EVENTS_WEBHOOK_SECRET).verify(
+            body,
+            req.headers as Record<string, string>,
+          ) as { type: string; data: { orderId: string; state: string } };
+          told.push({ type: event.type, orderId: event.data.orderId, state: event.data.state });
+          res.writeHead(204).end();
+        } catch {
+          res.writeHead(401).end();
+        }
+      });
+    });
+    await new Promise<void>((ready) => receiver.listen(0, "127.0.0.1", ready));
+    const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`;
     const gatewayEnv = writeEnvFile(join(dir, "gateway.env"), { ...secrets });
     const sandbox = await startRuntime({
       config: "sandbox/wrangler.toml",
@@ -52,6 +78,7 @@ describe("a gateway killed mid-call", () => {
         LINEPAY_API_BASE: sandbox.url,
         LINEPAY_POS_TIMEOUT_MS: String(POS_TIMEOUT_MS),
         LINEPAY_TIMEOUT_MS: String(TIMEOUT_MS),
+        EVENTS_WEBHOOK_URL: receiverUrl,
       },
     };
     let gateway = await startRuntime(gatewayOptions);
@@ -174,6 +201,19 @@ describe("a gateway killed mid-call", () => {
       const c = (await sb(`/__sandbox/calls?orderId=${orderId}`)).calls;
       expect((c["pos.pay"] ?? 0) + (c.confirm ?? 0), `${orderId}: money calls`).toBe(1);
     }
+    // Every charge made behind the crash is told to the merchant, once settled.
+    for (
+      let i = 0;
+      i < 60 && !all.every((id) => told.some((t) => t.orderId === id && t.type === "payment.captured"));
+      i++
+    )
+      await sleep(500);
+    for (const orderId of all)
+      expect(
+        told.filter((t) => t.orderId === orderId && t.type === "payment.captured"),
+        orderId,
+      ).toHaveLength(1);
+    receiver.close();
     console.info(
       `crash test: ${all.length} orders cut off (${PAYS} POS pays, ${CONFIRMS} confirms); the ${untouched.length} nobody asked about were looked up within ${recoveredIn} ms of the restart (${restartedAt - killedAt} ms to restart)`,
     );

@@ -15,6 +15,7 @@ export interface Secrets {
   AUTH_JWT_SECRET: string;
   REGKEY_KEYS: string;
   DEPOSIT_WEBHOOK_SECRET: string;
+  EVENTS_WEBHOOK_SECRET: string;
 }
 
 export function freshSecrets(): Secrets {
@@ -24,6 +25,7 @@ export function freshSecrets(): Secrets {
     AUTH_JWT_SECRET: randomBytes(32).toString("base64url"),
     REGKEY_KEYS: JSON.stringify({ active: "k1", keys: { k1: randomBytes(32).toString("base64url") } }),
     DEPOSIT_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
+    EVENTS_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
   };
 }
 

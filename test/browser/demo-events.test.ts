@@ -6,7 +6,7 @@
  */
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { stack } from "./helpers";
+import { callerToken, stack } from "./helpers";
 
 async function post(id: string, body: string, signature?: string) {
   const now = new Date();
@@ -62,5 +62,29 @@ describe("the demo shop's events page", () => {
     const page = await (await fetch(`${stack().demo}/events`)).text();
     expect(page).toContain("Events from the gateway");
     expect(page).toContain(id);
+  });
+});
+
+describe("the gateway's own events reaching the demo", () => {
+  it("shows a POS payment made through the gateway as payment.captured, verified", async () => {
+    const orderId = `pos-${crypto.randomUUID()}`;
+    const { oneTimeKey } = (await (
+      await fetch(`${stack().sandbox}/__sandbox/one-time-keys`, { method: "POST" })
+    ).json()) as { oneTimeKey: string };
+    const paid = await fetch(`${stack().gateway}/v1/pos/payments`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${await callerToken("pos")}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ productName: "Tea", amount: 120, currency: "TWD", orderId, oneTimeKey }),
+    });
+    expect(paid.status).toBe(200);
+    await expect
+      .poll(
+        async () => {
+          const { html } = (await (await fetch(`${stack().demo}/api/events`)).json()) as { html: string };
+          return html.split("<tr").find((row) => row.includes(`href="/orders/${orderId}"`)) ?? "";
+        },
+        { timeout: 20_000, interval: 250 },
+      )
+      .toMatch(/payment\.captured[\s\S]*>yes</);
   });
 });

@@ -68,7 +68,9 @@ export class MerchantObject extends DurableObject<Env> implements MerchantObject
         events_webhook_secret: await keep("events_webhook_secret", input.eventsWebhookSecret),
         deposit_webhook_secrets: await keep("deposit_webhook_secrets", input.depositWebhookSecrets),
       };
-      this.#write(row);
+      // Secrets kept from the stored record may be under an older kid: a PUT leaves none behind.
+      const stale = staleFields(keyring, row).length > 0;
+      this.#write(stale ? { ...row, ...(await resealed(keyring, row, await openRow(keyring, row))) } : row);
       return { created: existing === undefined, view: toView(row) };
     });
   }

@@ -83,6 +83,20 @@ describe("merchant secrets at rest", () => {
     expect(again?.depositWebhookSecrets).toEqual([m.depositWebhookSecret]);
   });
 
+  it("re-seals the secrets a PUT keeps under the new active kid too", async () => {
+    const m = await registerMerchant();
+    const rotated = JSON.stringify({ active: "k3", keys: { ...current().keys, k3: randomKey() } });
+    const put = await withKeys(m.merchantId, rotated, (object) =>
+      object.upsert({ merchantId: m.merchantId, channelId: m.channelId, offlineVersion: "v2" }),
+    );
+    expect(put).toMatchObject({ created: false });
+    const row = await rowOf(m.merchantId);
+    for (const column of SEALED) expect(protectedHeader(row[column]!)?.kid).toBe("k3");
+    const opened = await withKeys(m.merchantId, rotated, (object) => object.merchant());
+    expect(opened?.channel.channelSecret).toBe(m.channelSecret);
+    expect(opened?.depositWebhookSecrets).toEqual([m.depositWebhookSecret]);
+  });
+
   it("names the kid MERCHANT_KEYS no longer holds, and never a secret", async () => {
     const m = await registerMerchant();
     const lost = JSON.stringify({ active: "k9", keys: { k9: randomKey() } });

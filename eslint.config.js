@@ -5,7 +5,7 @@ export default tseslint.config(
   {
     ignores: [
       "node_modules",
-      ".wrangler",
+      "**/.wrangler",
       ".build",
       "dist",
       "worker-configuration.d.ts",

@@ -11,10 +11,10 @@ import { GatewayError } from "../model/problem";
 import type { DeliveryReport } from "../model/events";
 import type { OrderObjectRpc, OrderRef } from "../model/rpc";
 import { createLinePayClient } from "../linepay/client";
-import type { FlowContext } from "./flows/operation";
+import type { OperationContext } from "./operation";
 import { logEvent } from "./log";
 import { OperationRunner } from "./runner";
-import { operationFor, specFor } from "./specs";
+import { anyOperation, callerOperation } from "./operations/registry";
 import { OrderStore } from "./store/order-store";
 import { orderView, problem } from "./views";
 
@@ -28,8 +28,8 @@ export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
     this.#store = new OrderStore(ctx.storage);
     this.#runner = new OperationRunner({
       store: this.#store,
-      specFor,
-      operationFor,
+      specFor: anyOperation,
+      operationFor: callerOperation,
       context: (ref) => this.#context(ref),
       now: () => Date.now(),
     });
@@ -77,7 +77,7 @@ export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
     await this.#runner.wake();
   }
 
-  #context(ref: OrderRef): FlowContext {
+  #context(ref: OrderRef): OperationContext {
     const config = readConfig(this.env);
     return {
       env: this.env,

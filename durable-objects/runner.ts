@@ -22,20 +22,23 @@ import type { OrderCommand } from "../model/commands";
 import { GatewayError } from "../model/problem";
 import type { OrderRef } from "../model/rpc";
 import { fingerprint } from "./fingerprint";
-import type { FollowUp } from "./flows/follow-ups";
-import type {
-  AnyOperationSpec,
-  AnySpec,
-  FlowContext,
-  NotApplied,
-  PerformResult,
-  RecoverResult,
-  RecoveryPolicy,
-  Settled,
-  StillUnknown,
-} from "./flows/operation";
+import {
+  operationDefaults,
+  type AnyCallerOperation,
+  type AnyOperation,
+  type FollowUp,
+  type NotApplied,
+  type OperationContext,
+  type PerformResult,
+  type RecoverResult,
+  type RecoveryPolicy,
+  type Settled,
+  type StillUnknown,
+} from "./operation";
 import { logEvent } from "./log";
-import type { NewEvent, OperationRecord, OrderRecord, OrderStore } from "./store/order-store";
+import { SerialQueue } from "./serial-queue";
+import type { JournalOperation } from "./store/journal";
+import type { OperationRecord, OrderRecord, OrderStore } from "./store/order-store";
 import { assertTransition } from "./transitions";
 import { idExtras, pending, problem } from "./views";
 
@@ -49,10 +52,10 @@ const WAKE_RETRY_MS = 60_000;
 export interface RunnerHost {
   store: OrderStore;
   /** any operation, for recovery */
-  specFor(op: OperationRecord["op"]): AnySpec;
+  specFor(op: OperationRecord["op"]): AnyOperation;
   /** an operation a caller can start */
-  operationFor(op: OrderCommand["op"]): AnyOperationSpec;
-  context(ref: OrderRef): FlowContext;
+  operationFor(op: OrderCommand["op"]): AnyCallerOperation;
+  context(ref: OrderRef): OperationContext;
   now(): number;
 }
 
@@ -69,7 +72,7 @@ const replayed = (answer: GatewayAnswer): GatewayAnswer => ({
 export class OperationRunner {
   readonly #host: RunnerHost;
   readonly #inflight = new Map<string, InFlight>();
-  #tail: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   constructor(host: RunnerHost) {
     this.#host = host;
@@ -77,8 +80,8 @@ export class OperationRunner {
 
   async execute(ref: OrderRef, command: OrderCommand): Promise<GatewayAnswer> {
     const spec = this.#host.operationFor(command.op);
-    const key = spec.key(command);
-    const print = await fingerprint({ op: command.op, params: spec.params(command) });
+    const key = operationDefaults.key(spec, command);
+    const print = await fingerprint({ op: command.op, params: operationDefaults.params(spec, command) });
 
     // From here to the first await nothing can interleave: check and claim atomically.
     const running = this.#inflight.get(key);
@@ -90,7 +93,7 @@ export class OperationRunner {
     if (record && record.fingerprint !== print) return mismatch(ref);
     if (record?.status === "DONE" && record.answer) return replayed(await this.#revive(spec, record.answer, ref));
 
-    const promise = this.#serialize(() => this.#run(ref, spec, key, print, command));
+    const promise = this.#queue.run(() => this.#run(ref, spec, key, print, command));
     this.#inflight.set(key, { fingerprint: print, promise });
     try {
       return await promise;
@@ -147,7 +150,7 @@ export class OperationRunner {
           store.transaction(() => store.postponeOpen(now + WAKE_RETRY_MS, record.key));
           continue;
         }
-        await this.#serialize(async () => {
+        await this.#queue.run(async () => {
           const fresh = store.getOperation(record.key);
           if (!fresh || fresh.status === "DONE") return;
           if ((fresh.nextCheckAt ?? 0) > this.#host.now()) return;
@@ -163,21 +166,15 @@ export class OperationRunner {
     }
   }
 
-  async #revive(spec: AnyOperationSpec, stored: GatewayAnswer, ref: OrderRef): Promise<GatewayAnswer> {
+  async #revive(spec: AnyCallerOperation, stored: GatewayAnswer, ref: OrderRef): Promise<GatewayAnswer> {
     return spec.replayAnswer
       ? spec.replayAnswer(stored, this.#host.store.loadOrder(), this.#host.context(ref))
       : stored;
   }
 
-  #serialize<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.#tail.then(task, task);
-    this.#tail = next.catch(() => undefined);
-    return next;
-  }
-
   async #run(
     ref: OrderRef,
-    spec: AnyOperationSpec,
+    spec: AnyCallerOperation,
     key: string,
     print: string,
     command: OrderCommand,
@@ -205,19 +202,19 @@ export class OperationRunner {
       await spec.precheck?.(order, command, ctx);
 
       const now = this.#host.now();
-      const begun = spec.begin(order, command, ctx);
+      const begun = operationDefaults.begin(spec, order, command, ctx);
       const record: OperationRecord = {
         key,
         op: command.op,
         fingerprint: print,
         status: "PENDING",
-        command: spec.stored(command),
+        command: operationDefaults.stored(spec, command),
         priorState: order?.state,
         startedAt: now,
         sentAt: now,
         attempts: 0,
         // The wake-up for a call that never comes back (the object dies mid-call).
-        nextCheckAt: now + spec.readTimeoutMs(ctx.config) + WAKE_AFTER_TIMEOUT_MS,
+        nextCheckAt: now + operationDefaults.readTimeoutMs(spec, ctx.config) + WAKE_AFTER_TIMEOUT_MS,
         alerted: false,
       };
       store.transaction(() => {
@@ -257,7 +254,7 @@ export class OperationRunner {
     try {
       result = await spec.recover(order, record.command, ctx, record);
     } catch (error) {
-      result = unexpected(`${record.op}.recover`, error);
+      result = unexpected(record.op, error);
     }
     const weighed = this.#weigh(record, spec, ctx, result);
     if (weighed.kind !== "unknown") return this.#apply(record, weighed);
@@ -272,13 +269,13 @@ export class OperationRunner {
    */
   #weigh(
     record: OperationRecord,
-    spec: AnySpec,
-    ctx: FlowContext,
+    spec: AnyOperation,
+    ctx: OperationContext,
     result: RecoverResult,
   ): Settled | NotApplied | StillUnknown {
     if (result.kind !== "not_seen") return result;
     const sentAt = result.sentAt ?? record.sentAt ?? record.startedAt;
-    const mayRunUntil = sentAt + spec.readTimeoutMs(ctx.config) + STILL_RUNNING_GRACE_MS;
+    const mayRunUntil = sentAt + operationDefaults.readTimeoutMs(spec, ctx.config) + STILL_RUNNING_GRACE_MS;
     if (this.#host.now() < mayRunUntil) {
       return {
         kind: "unknown",
@@ -309,7 +306,7 @@ export class OperationRunner {
         const stored = spec.storedAnswer ? spec.storedAnswer(result.answer) : result.answer;
         store.putOperation({ ...record, status: "DONE", answer: stored, settledAt: now, nextCheckAt: undefined });
         // A follow-up's answer is its parent's, up the chain while each one answers for its own.
-        let answering: AnySpec = spec;
+        let answering: AnyOperation = spec;
         let parentKey = record.parentKey;
         while (answersForParent(answering) && parentKey) {
           const parent = store.getOperation(parentKey);
@@ -403,7 +400,7 @@ function followUpRecord(followUp: FollowUp, parentKey: string, order: OrderRecor
   };
 }
 
-const answersForParent = (spec: AnySpec): boolean => "answersForParent" in spec && spec.answersForParent === true;
+const answersForParent = (spec: AnyOperation): boolean => "answersForParent" in spec && spec.answersForParent === true;
 
 function mismatch(ref: OrderRef): GatewayAnswer {
   const label = ref.scope === "deposit" ? "depositId" : "orderId";
@@ -422,12 +419,10 @@ function secondsUntil(at: number | undefined, now: number): number {
 }
 
 /** A bug in a flow after the call was sent must not become a guess: treat it as lost. */
-function unexpected(operation: string, error: unknown): StillUnknown {
+function unexpected(operation: JournalOperation, error: unknown): StillUnknown {
   logEvent({ event: "flow.error", operation, level: "error", error: error instanceof Error ? error.name : "unknown" });
   return {
     kind: "unknown",
     events: [{ operation, outcome: "internal_error", detail: "the gateway failed while handling LINE Pay's answer" }],
   };
 }
-
-export type { NewEvent };

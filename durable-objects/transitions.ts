@@ -1,24 +1,18 @@
 /**
- * The order state machine as one table: which operation may start from which state. A
- * creating operation starts from NEW (no order yet). Settled states are whatever the flow's
- * LINE Pay answer says; this table only guards the start.
+ * The order state machine's guard: which operation may start from which state, as each
+ * operation declares it (`startsFrom`, operations/). A creating operation starts from NEW (no
+ * order yet). Settled states are whatever LINE Pay's answer says; this only guards the start.
  */
 import type { OrderOperation } from "../model/commands";
 import { GatewayError } from "../model/problem";
+import type { StartState } from "./operation";
+import { OPERATIONS } from "./operations/registry";
 import type { OrderRecord } from "./store/order-store";
 
-type From = "NEW" | OrderRecord["state"];
-
-export const TRANSITIONS: Record<OrderOperation, readonly From[]> = {
-  reserve: ["NEW"],
-  posPay: ["NEW"],
-  preapprovedPay: ["NEW"],
-  deposit: ["NEW"],
-  confirm: ["RESERVED"],
-  capture: ["AUTHORIZED"],
-  void: ["AUTHORIZED"],
-  refund: ["CAPTURED", "PARTIALLY_REFUNDED"],
-};
+/** The whole table, read from the operations (for docs and tests). */
+export const TRANSITIONS = Object.fromEntries(
+  Object.entries(OPERATIONS).map(([op, operation]) => [op, operation.startsFrom]),
+) as Record<OrderOperation, readonly StartState[]>;
 
 /** Throws the contract's answer when `op` may not start on `order`. */
 export function assertTransition(op: OrderOperation, order: OrderRecord | undefined, label: string): void {

@@ -4,7 +4,6 @@
  */
 import type { GatewayAnswer } from "../model/answer";
 import type { DepositView, OrderEvent, OrderKind, OrderState, OrderView } from "../model/order";
-import type { Currency } from "../model/order";
 import { GatewayError, problemAnswer } from "../model/problem";
 import type { OrderRecord } from "./store/order-store";
 
@@ -15,7 +14,7 @@ export function orderView(order: OrderRecord, events?: OrderEvent[]): OrderView 
     kind: order.kind as OrderKind,
     state: order.state as OrderState,
     amount: order.amount,
-    currency: order.currency as Currency,
+    currency: order.currency,
     refundedAmount: order.refundedAmount,
   };
   if (order.transactionId) view.transactionId = order.transactionId;

@@ -7,26 +7,18 @@
 import type { IRequest } from "itty-router";
 import { ConfigError } from "../model/config";
 import { GatewayError, problemAnswer } from "../model/problem";
-import { AuthError } from "./auth/auth-error";
 import { logEdge } from "./log";
-import { answerToResponse, edgeProblem } from "./respond";
+import { answerToResponse } from "./respond";
 
 export function toProblemResponse(error: unknown, request: IRequest): Response {
-  if (error instanceof GatewayError) {
-    const response = answerToResponse(problemAnswer(error));
-    if (error instanceof AuthError) response.headers.set("WWW-Authenticate", error.challenge);
-    return response;
-  }
   const where = { route: request.route, method: request.method };
-  if (error instanceof ConfigError) {
-    logEdge({ event: "config.error", level: "error", ...where, detail: error.message });
-    return edgeProblem("configuration_error", error.message);
-  }
+  if (error instanceof ConfigError) logEdge({ event: "config.error", level: "error", ...where, detail: error.message });
+  if (error instanceof GatewayError) return answerToResponse(problemAnswer(error));
   logEdge({
     event: "internal.error",
     level: "error",
     ...where,
     error: error instanceof Error ? error.name : typeof error,
   });
-  return edgeProblem("internal_error", "the gateway failed unexpectedly");
+  return answerToResponse(problemAnswer(new GatewayError("internal_error", "the gateway failed unexpectedly")));
 }

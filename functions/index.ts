@@ -6,7 +6,7 @@ import { router } from "./router";
 
 export { MerchantObject } from "../durable-objects/merchant/merchant-object";
 export { OrderObject } from "../durable-objects/order-object";
-export { RegKeyLane } from "../durable-objects/regkey-lane";
+export { RegKeyLane } from "../durable-objects/regkey/lane";
 
 export default {
   fetch: (request, env, ctx) => router.fetch(request, env, ctx),

@@ -5,9 +5,9 @@
  */
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
-import { CURRENCIES, DEPOSIT_STATES, ORDER_STATES } from "../model/order";
+import { CURRENCIES } from "../model/money";
+import { DEPOSIT_STATES, ORDER_STATES } from "../model/order";
 import { PROBLEM_CODES } from "../model/problem";
-import { EDGE_PROBLEMS } from "./respond";
 import { OFFLINE_VERSIONS } from "../model/merchant";
 import { MerchantSchema } from "./validation/merchant";
 import {
@@ -94,7 +94,7 @@ export function components(): Json {
       title: { type: "string" },
       status: { type: "integer" },
       detail: { type: "string" },
-      code: { enum: [...Object.keys(PROBLEM_CODES), ...Object.keys(EDGE_PROBLEMS)] },
+      code: { enum: Object.keys(PROBLEM_CODES) },
       returnCode: { type: "string", description: "LINE Pay's returnCode, where LINE Pay answered" },
       returnMessage: { type: "string" },
       orderId: { type: "string" },

@@ -6,7 +6,6 @@
  */
 import { PROBLEM_CODES, PROBLEM_TYPE_BASE, type ProblemCode } from "../model/problem";
 import type { Json } from "./openapi-components";
-import { EDGE_PROBLEMS, type EdgeProblemCode } from "./respond";
 
 export interface Example {
   summary: string;
@@ -240,7 +239,7 @@ export const REGKEY_EXAMPLES = {
   expired: { summary: "Expired", value: { status: "EXPIRED" } },
 } satisfies Record<string, Example>;
 
-const PROBLEM_DETAILS: Record<ProblemCode | EdgeProblemCode, Json> = {
+const PROBLEM_DETAILS: Record<ProblemCode, Json> = {
   invalid_request: {
     detail: "the request has 1 invalid field",
     errors: [{ path: "packages[0].amount", message: "must equal the sum of products[].price × quantity" }],
@@ -273,9 +272,8 @@ const PROBLEM_DETAILS: Record<ProblemCode | EdgeProblemCode, Json> = {
 };
 
 /** A problem+json example per code, as the gateway writes it. */
-export function problemExample(code: ProblemCode | EdgeProblemCode): Example {
-  const { status, title } =
-    code in PROBLEM_CODES ? PROBLEM_CODES[code as ProblemCode] : EDGE_PROBLEMS[code as EdgeProblemCode];
+export function problemExample(code: ProblemCode): Example {
+  const { status, title } = PROBLEM_CODES[code];
   return {
     summary: code,
     value: { type: PROBLEM_TYPE_BASE + code.replaceAll("_", "-"), title, status, code, ...PROBLEM_DETAILS[code] },

@@ -22,11 +22,10 @@ import {
   problemExample,
   type Example,
 } from "./openapi-examples";
-import type { EdgeProblemCode } from "./respond";
 import { MerchantIdSchema, RegisteredMerchantIdSchema } from "./validation/merchant";
 import { DepositIdSchema, IdempotencyKeySchema, OrderIdSchema, RegKeyTokenSchema } from "./validation/schemas";
 
-type Code = ProblemCode | EdgeProblemCode;
+type Code = ProblemCode;
 
 /** A problem answer; its description and examples name each code it may carry. */
 const problem = (codes: Code[], description: string, retryAfter = false) => ({

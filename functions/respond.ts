@@ -4,7 +4,6 @@
  * it. Answers with a 4xx or 5xx status carry RFC 9457 problem+json.
  */
 import type { GatewayAnswer } from "../model/answer";
-import { PROBLEM_TYPE_BASE } from "../model/problem";
 
 export const PROBLEM_JSON = "application/problem+json";
 
@@ -17,25 +16,4 @@ export function answerToResponse(answer: GatewayAnswer): Response {
 
 export function json(body: unknown, status = 200): Response {
   return answerToResponse({ status, body });
-}
-
-/**
- * Problems only the edge produces, outside the contract's table (model/problem.ts): they are
- * about the gateway itself, never about an order, so no Durable Object ever stores them.
- */
-export const EDGE_PROBLEMS = {
-  method_not_allowed: { status: 405, title: "Method not allowed" },
-  configuration_error: { status: 500, title: "Gateway misconfigured" },
-  internal_error: { status: 500, title: "Internal error" },
-} as const;
-
-export type EdgeProblemCode = keyof typeof EDGE_PROBLEMS;
-
-export function edgeProblem(code: EdgeProblemCode, detail: string, headers: Record<string, string> = {}): Response {
-  const { status, title } = EDGE_PROBLEMS[code];
-  return answerToResponse({
-    status,
-    body: { type: PROBLEM_TYPE_BASE + code.replaceAll("_", "-"), title, status, detail, code },
-    headers,
-  });
 }

@@ -5,9 +5,9 @@
  * GatewayError; they never build error bodies.
  */
 import { Router, type IRequest } from "itty-router";
-import { GatewayError } from "../model/problem";
+import { GatewayError, problemAnswer } from "../model/problem";
 import { toProblemResponse } from "./errors";
-import { edgeProblem } from "./respond";
+import { answerToResponse } from "./respond";
 import { createDeposit, getDeposit } from "./routes/deposits";
 import { capture, confirm, getPayment, refund, reserve, voidPayment } from "./routes/payments";
 import { deleteMerchant, getMerchant, putMerchant } from "./routes/merchants";
@@ -26,7 +26,7 @@ const refuseOversizedBody = (request: IRequest): undefined => {
 };
 
 const noStore = (response: Response | undefined): Response => {
-  if (!response) return edgeProblem("internal_error", "no response was produced");
+  if (!response) return answerToResponse(problemAnswer(new GatewayError("internal_error", "no response was produced")));
   if (response.headers.get("Cache-Control") === "no-store") return response;
   const copy = new Response(response.body, response);
   copy.headers.set("Cache-Control", "no-store");
@@ -48,7 +48,9 @@ const unmatched = (request: IRequest): Response => {
   }
   if (allowed.size > 0) {
     const allow = [...allowed].join(", ");
-    return edgeProblem("method_not_allowed", `${request.method} is not allowed here; use ${allow}`, { Allow: allow });
+    throw new GatewayError("method_not_allowed", `${request.method} is not allowed here; use ${allow}`, {
+      headers: { Allow: allow },
+    });
   }
   throw new GatewayError("not_found", "no such route");
 };

@@ -6,6 +6,9 @@
  * - `lost`: we cannot know whether LINE Pay processed the call (read timeout, connection
  *   reset, HTTP 5xx, a body that is not LINE Pay's JSON envelope). Never a refusal.
  */
+import type { Money, PayInfoItem } from "../model/money";
+
+export type { Money, PayInfoItem };
 
 export type RefusalCategory =
   /** the customer, their card or account: 402 to the caller */
@@ -23,12 +26,6 @@ export type Outcome<T> =
   | { kind: "success"; returnCode: string; returnMessage: string; info: T }
   | { kind: "refused"; category: RefusalCategory; returnCode: string; returnMessage: string }
   | { kind: "lost"; reason: LostReason; httpStatus?: number; detail: string };
-
-export interface PayInfoItem {
-  method: string;
-  amount: number;
-  [extra: string]: unknown;
-}
 
 export interface RequestInfo {
   transactionId: string;
@@ -56,11 +53,14 @@ export interface RefundInfo {
   refundTransactionDate: string;
 }
 
+/** A payment's status in LINE Pay's details (and v2 authorizations); LINE Pay may add others. */
+export type PayStatus = "CAPTURE" | "AUTHORIZATION" | "VOIDED_AUTHORIZATION" | "EXPIRED_AUTHORIZATION" | (string & {});
+
 export interface PaymentDetail {
   transactionId: string;
   orderId: string;
   transactionType?: string;
-  payStatus?: "CAPTURE" | "AUTHORIZATION" | "VOIDED_AUTHORIZATION" | "EXPIRED_AUTHORIZATION" | string;
+  payStatus?: PayStatus;
   payInfo?: PayInfoItem[];
   refundList?: { refundTransactionId: string; refundAmount: number; refundTransactionDate?: string }[];
   [extra: string]: unknown;
@@ -99,7 +99,7 @@ export interface PosCheckInfo {
 export interface PosAuthorization {
   transactionId: string;
   orderId: string;
-  payStatus: "AUTHORIZATION" | "VOIDED_AUTHORIZATION" | "EXPIRED_AUTHORIZATION" | string;
+  payStatus: PayStatus;
   payInfo?: PayInfoItem[];
   [extra: string]: unknown;
 }
@@ -108,11 +108,6 @@ export interface DepositInfo {
   transactionId: string;
   transactionDate?: string;
   fee?: number;
-}
-
-export interface Money {
-  amount: number;
-  currency: string;
 }
 
 /** `requests/{transactionId}/check`: the answer is the returnCode itself; info is usually absent. */

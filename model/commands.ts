@@ -3,12 +3,7 @@
  * data (it crosses an RPC boundary) and carries everything the object needs to fingerprint
  * it and call LINE Pay.
  */
-import type { Currency } from "./order";
-
-export interface Money {
-  amount: number;
-  currency: Currency;
-}
+import type { Money } from "./money";
 
 /** LINE Pay v3 `POST /v3/payments/request` body, as validated by the edge. */
 export interface ReserveBody extends Money {

@@ -5,6 +5,7 @@
  * (`configProblems`). CONTRACT.md "Configuration" is the list.
  */
 
+import { GatewayError } from "./problem";
 import type { LinePayClientOptions } from "../linepay/types";
 
 /** Vars the contract names but `wrangler.toml` leaves unset. */
@@ -43,12 +44,13 @@ export interface Config {
   depositWebhookSecrets: string[];
 }
 
-export class ConfigError extends Error {
+/** A configuration the gateway cannot serve with: 500 `configuration_error`, naming (never showing) each setting. */
+export class ConfigError extends GatewayError {
   /** one line per setting, naming it and never showing its value */
   readonly problems: string[];
 
   constructor(message: string, problems: string[] = [message]) {
-    super(message);
+    super("configuration_error", message);
     this.name = "ConfigError";
     this.problems = problems;
   }

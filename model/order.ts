@@ -3,6 +3,7 @@
  * Durable Objects. Ids are strings of digits: LINE Pay's 19-digit numbers never pass
  * through a JS number.
  */
+import type { Currency, PayInfoItem } from "./money";
 
 export const ORDER_STATES = [
   "RESERVED",
@@ -22,15 +23,6 @@ export type DepositState = (typeof DEPOSIT_STATES)[number];
 
 export type OrderKind = "online" | "pos" | "preapproved";
 
-export const CURRENCIES = ["JPY", "TWD", "THB", "USD"] as const;
-export type Currency = (typeof CURRENCIES)[number];
-
-export interface PayInfo {
-  method: string;
-  amount: number;
-  [extra: string]: unknown;
-}
-
 /** One line of the audit trail shown by GET. */
 export interface OrderEvent {
   at: string;
@@ -47,7 +39,7 @@ export interface OrderView {
   amount: number;
   currency: Currency;
   transactionId?: string;
-  payInfo?: PayInfo[];
+  payInfo?: PayInfoItem[];
   refundedAmount: number;
   paymentUrl?: { web: string; app: string };
   regKeyToken?: string;

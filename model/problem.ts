@@ -1,7 +1,9 @@
 /**
- * The gateway's one error family (CONTRACT.md "Errors"). Code throws `GatewayError`; the
- * router's `catch` and the order object's stored answers turn it into RFC 9457
- * problem+json with `problemAnswer`. Nothing else builds error bodies.
+ * The gateway's one error family (CONTRACT.md "Errors", and three codes about the gateway
+ * itself: 405, a configuration it cannot serve with, an internal failure). Code throws
+ * `GatewayError` (or a subclass: AuthError, ConfigError); `problemAnswer` turns it into RFC 9457
+ * problem+json, for the router's `catch` and for the answers order objects store and replay.
+ * Nothing else builds error bodies.
  */
 import type { GatewayAnswer } from "./answer";
 
@@ -17,6 +19,10 @@ export const PROBLEM_CODES = {
   amount_mismatch: { status: 502, title: "LINE Pay paid a different amount" },
   upstream_error: { status: 502, title: "LINE Pay refused the request" },
   upstream_unavailable: { status: 503, title: "LINE Pay unavailable" },
+  // About the gateway, never about an order: no order object stores these.
+  method_not_allowed: { status: 405, title: "Method not allowed" },
+  configuration_error: { status: 500, title: "Gateway misconfigured" },
+  internal_error: { status: 500, title: "Internal error" },
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
@@ -34,6 +40,8 @@ export interface ProblemExtras {
   depositId?: string;
   /** Seconds, sent as `Retry-After`. */
   retryAfter?: number;
+  /** Other response headers (`Allow`, `WWW-Authenticate`); never part of the body. */
+  headers?: Record<string, string>;
 }
 
 export class GatewayError extends Error {
@@ -53,7 +61,7 @@ export class GatewayError extends Error {
 export const PROBLEM_TYPE_BASE = "https://linepay-gateway.dev/problems/";
 
 export function problemBody(code: ProblemCode, detail: string, extras: ProblemExtras = {}) {
-  const { retryAfter: _retryAfter, ...rest } = extras;
+  const { retryAfter: _retryAfter, headers: _headers, ...rest } = extras;
   return {
     type: PROBLEM_TYPE_BASE + code.replaceAll("_", "-"),
     title: PROBLEM_CODES[code].title,
@@ -65,7 +73,7 @@ export function problemBody(code: ProblemCode, detail: string, extras: ProblemEx
 }
 
 export function problemAnswer(error: GatewayError): GatewayAnswer {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...error.extras.headers };
   if (error.extras.retryAfter !== undefined) headers["Retry-After"] = String(error.extras.retryAfter);
   return { status: error.status, body: problemBody(error.code, error.message, error.extras), headers };
 }

@@ -5,8 +5,10 @@
  */
 import type { GatewayAnswer } from "../../model/answer";
 import type { OrderCommand, OrderOperation } from "../../model/commands";
-import type { FollowUpCommand } from "../flows/follow-ups";
-import type { OrderEvent, OrderKind, OrderState, PayInfo } from "../../model/order";
+import type { FollowUpCommand } from "../operation";
+import type { NewEvent } from "./journal";
+import { fromMinorUnits, minorUnits, type Currency, type PayInfoItem } from "../../model/money";
+import type { OrderEvent, OrderKind, OrderState } from "../../model/order";
 import type { OrderScope } from "../../model/rpc";
 import { migrate } from "./schema";
 
@@ -39,9 +41,9 @@ export interface OrderRecord {
   kind: OrderKind | "deposit";
   state: OrderState | "COMPLETED";
   amount: number;
-  currency: string;
+  currency: Currency;
   transactionId?: string;
-  payInfo?: PayInfo[];
+  payInfo?: PayInfoItem[];
   refundedAmount: number;
   data: OrderData;
   createdAt: number;
@@ -70,13 +72,6 @@ export interface OperationRecord {
   settledAt?: number;
   /** a follow-up's caller operation, whose stored answer the follow-up may update */
   parentKey?: string;
-}
-
-export interface NewEvent {
-  operation: string;
-  outcome: string;
-  returnCode?: string;
-  detail?: string;
 }
 
 type Row = Record<string, SqlStorageValue>;
@@ -154,16 +149,17 @@ export class OrderStore {
     if (!this.#ready) return undefined;
     const row = this.#sql.exec<Row>("SELECT * FROM orders WHERE id = 1").toArray()[0];
     if (!row) return undefined;
+    const currency = String(row.currency) as Currency;
     return {
       scope: row.scope as OrderScope,
       refId: String(row.ref_id),
       kind: row.kind as OrderRecord["kind"],
       state: row.state as OrderRecord["state"],
-      amount: Number(row.amount),
-      currency: String(row.currency),
+      amount: fromMinorUnits(Number(row.amount_minor), currency),
+      currency,
       transactionId: str(row.transaction_id),
-      payInfo: row.pay_info ? (JSON.parse(String(row.pay_info)) as PayInfo[]) : undefined,
-      refundedAmount: Number(row.refunded_amount),
+      payInfo: row.pay_info ? (JSON.parse(String(row.pay_info)) as PayInfoItem[]) : undefined,
+      refundedAmount: fromMinorUnits(Number(row.refunded_minor), currency),
       data: JSON.parse(String(row.data)) as OrderData,
       createdAt: Number(row.created_at),
       updatedAt: Number(row.updated_at),
@@ -172,23 +168,23 @@ export class OrderStore {
 
   saveOrder(order: OrderRecord): void {
     this.#sql.exec(
-      `INSERT INTO orders (id, scope, ref_id, kind, state, amount, currency, transaction_id, pay_info,
-         refunded_amount, data, created_at, updated_at)
+      `INSERT INTO orders (id, scope, ref_id, kind, state, amount_minor, currency, transaction_id, pay_info,
+         refunded_minor, data, created_at, updated_at)
        VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, state = excluded.state,
-         amount = excluded.amount, currency = excluded.currency,
+         amount_minor = excluded.amount_minor, currency = excluded.currency,
          transaction_id = excluded.transaction_id, pay_info = excluded.pay_info,
-         refunded_amount = excluded.refunded_amount, data = excluded.data,
+         refunded_minor = excluded.refunded_minor, data = excluded.data,
          updated_at = excluded.updated_at`,
       order.scope,
       order.refId,
       order.kind,
       order.state,
-      order.amount,
+      minorUnits(order.amount, order.currency),
       order.currency,
       order.transactionId ?? null,
       order.payInfo ? JSON.stringify(order.payInfo) : null,
-      order.refundedAmount,
+      minorUnits(order.refundedAmount, order.currency),
       JSON.stringify(order.data),
       order.createdAt,
       order.updatedAt,

@@ -1,63 +1,89 @@
 /**
  * SQLite layout of one order object (docs/storage.md). One object holds one order or one
  * deposit, so every table is tiny: one `orders` row, one `operations` row per operation key,
- * and the append-only `events` journal.
+ * and the append-only `events` journal. Amounts are integers of minor units (model/money.ts).
+ *
+ * A new object is created at the latest version in one go; an object written by an older
+ * version is brought up to date by the upgrades, in order, the first time it is opened.
  */
 
-const MIGRATIONS: string[] = [
-  `CREATE TABLE IF NOT EXISTS orders (
-     id INTEGER PRIMARY KEY CHECK (id = 1),
-     scope TEXT NOT NULL,
-     ref_id TEXT NOT NULL,
-     kind TEXT NOT NULL,
-     state TEXT NOT NULL,
-     amount REAL NOT NULL,
-     currency TEXT NOT NULL,
-     transaction_id TEXT,
-     pay_info TEXT,
-     refunded_amount REAL NOT NULL DEFAULT 0,
-     data TEXT NOT NULL DEFAULT '{}',
-     created_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL
-   );
-   CREATE TABLE IF NOT EXISTS operations (
-     key TEXT PRIMARY KEY,
-     op TEXT NOT NULL,
-     fingerprint TEXT NOT NULL,
-     status TEXT NOT NULL,
-     command TEXT NOT NULL,
-     prior_state TEXT,
-     started_at INTEGER NOT NULL,
-     attempts INTEGER NOT NULL DEFAULT 0,
-     next_check_at INTEGER,
-     alerted INTEGER NOT NULL DEFAULT 0,
-     lost_reason TEXT,
-     answer_status INTEGER,
-     answer_body TEXT,
-     answer_headers TEXT,
-     settled_at INTEGER
-   );
-   CREATE TABLE IF NOT EXISTS events (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-     at INTEGER NOT NULL,
-     operation TEXT NOT NULL,
-     outcome TEXT NOT NULL,
-     return_code TEXT,
-     detail TEXT
-   );`,
-  // When the upstream call was actually sent (recovery's "may still be running" window starts
-  // there), and the operation a follow-up (compensate, ...) serves.
+const LATEST = `
+  CREATE TABLE orders (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    scope TEXT NOT NULL,
+    ref_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    transaction_id TEXT,
+    pay_info TEXT,
+    refunded_minor INTEGER NOT NULL DEFAULT 0,
+    data TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE operations (
+    key TEXT PRIMARY KEY,
+    op TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status TEXT NOT NULL,
+    command TEXT NOT NULL,
+    prior_state TEXT,
+    started_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_check_at INTEGER,
+    alerted INTEGER NOT NULL DEFAULT 0,
+    lost_reason TEXT,
+    answer_status INTEGER,
+    answer_body TEXT,
+    answer_headers TEXT,
+    settled_at INTEGER,
+    sent_at INTEGER,
+    parent_key TEXT
+  );
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    operation TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    return_code TEXT,
+    detail TEXT
+  );`;
+
+/** `UPGRADES[v - 2]` brings version v - 1 to v. Version 1 is the first layout. */
+const UPGRADES: string[] = [
+  // 2: when the upstream call was really sent, and the operation a follow-up serves.
   `ALTER TABLE operations ADD COLUMN sent_at INTEGER;
    ALTER TABLE operations ADD COLUMN parent_key TEXT;`,
+  // 3: amounts as integers of minor units (version 2 kept them as REAL); the decimals are the
+  // contract's at the time: two for THB and USD, none for JPY and TWD.
+  `CREATE TABLE orders_v3 (
+     id INTEGER PRIMARY KEY CHECK (id = 1), scope TEXT NOT NULL, ref_id TEXT NOT NULL, kind TEXT NOT NULL,
+     state TEXT NOT NULL, amount_minor INTEGER NOT NULL, currency TEXT NOT NULL, transaction_id TEXT,
+     pay_info TEXT, refunded_minor INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL DEFAULT '{}',
+     created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+   INSERT INTO orders_v3 SELECT id, scope, ref_id, kind, state,
+     CAST(ROUND(amount * (CASE currency WHEN 'THB' THEN 100 WHEN 'USD' THEN 100 ELSE 1 END)) AS INTEGER),
+     currency, transaction_id, pay_info,
+     CAST(ROUND(refunded_amount * (CASE currency WHEN 'THB' THEN 100 WHEN 'USD' THEN 100 ELSE 1 END)) AS INTEGER),
+     data, created_at, updated_at FROM orders;
+   DROP TABLE orders;
+   ALTER TABLE orders_v3 RENAME TO orders;`,
 ];
+
+export const SCHEMA_VERSION = UPGRADES.length + 1;
 
 /** Brings the tables to the latest version; writes nothing when they already are. */
 export function migrate(sql: SqlStorage): void {
   sql.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
   const row = sql.exec<{ version: number }>("SELECT version FROM schema_version").toArray()[0];
-  const from = row?.version ?? 0;
-  if (from === MIGRATIONS.length) return;
-  for (let version = from; version < MIGRATIONS.length; version++) sql.exec(MIGRATIONS[version]!);
-  if (!row) sql.exec("INSERT INTO schema_version (version) VALUES (?)", MIGRATIONS.length);
-  else sql.exec("UPDATE schema_version SET version = ?", MIGRATIONS.length);
+  if (row?.version === SCHEMA_VERSION) return;
+  if (!row) {
+    sql.exec(LATEST);
+    sql.exec("INSERT INTO schema_version (version) VALUES (?)", SCHEMA_VERSION);
+    return;
+  }
+  for (let version = row.version + 1; version <= SCHEMA_VERSION; version++) sql.exec(UPGRADES[version - 2]!);
+  sql.exec("UPDATE schema_version SET version = ?", SCHEMA_VERSION);
 }

@@ -10,7 +10,7 @@ export class AuthError extends GatewayError {
   readonly challenge: string;
 
   constructor(code: "unauthorized" | "forbidden", detail: string, challenge: string) {
-    super(code, detail);
+    super(code, detail, { headers: { "WWW-Authenticate": challenge } });
     this.name = "AuthError";
     this.challenge = challenge;
   }

@@ -3,9 +3,15 @@
  * LINE Pay's limits (LINEPAY.md) where it has them, and the contract's where it is stricter.
  */
 import * as v from "valibot";
-import { CURRENCIES } from "../../model/order";
+import {
+  AMOUNT_MAX,
+  CURRENCIES,
+  CURRENCY_DECIMALS,
+  MAX_DECIMALS,
+  fitsCurrency,
+  hasAtMostDecimals,
+} from "../../model/money";
 import { TOKEN_PATTERN } from "../../model/regkey-token";
-import { AMOUNT_MAX, CURRENCY_DECIMALS, MAX_DECIMALS, fitsCurrency, hasAtMostDecimals } from "./amounts";
 
 /** CONTRACT.md: ids are printable ASCII (0x20-0x7E). Spaces are allowed; a path carries them as %20. */
 export const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;

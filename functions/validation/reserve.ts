@@ -8,7 +8,7 @@
  * quantity`. Checking here turns an opaque upstream 502 into a 400 that names the field.
  */
 import * as v from "valibot";
-import { fitsCurrency, toMinor } from "./amounts";
+import { fitsCurrency, toMinor } from "../../model/money";
 import {
   AmountSchema,
   CurrencySchema,

@@ -8,7 +8,8 @@
  * handed to the order object cannot drift apart.
  */
 import * as v from "valibot";
-import type { DepositBody, Money, PosPayBody, PreapprovedPayBody, ReserveBody } from "../../model/commands";
+import type { DepositBody, PosPayBody, PreapprovedPayBody, ReserveBody } from "../../model/commands";
+import type { Money } from "../../model/money";
 import {
   AmountSchema,
   CurrencySchema,

@@ -4,7 +4,8 @@
  * goes through the deployed Worker's fetch, so the answer is the one callers get.
  */
 import { describe, expect, it } from "vitest";
-import { TOKEN, deposit, pos, reserve, send, sendTrapped, type Sent } from "./helpers";
+import { send, sendTrapped, type Sent } from "../support/gateway";
+import { TOKEN, deposit, pos, reserve } from "../support/bodies";
 
 /** [name, path, request, the error path expected in `errors`] */
 type Case = [string, string, Sent, string];

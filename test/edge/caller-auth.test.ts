@@ -7,7 +7,8 @@ import { env } from "cloudflare:workers";
 import { SignJWT, createLocalJWKSet, exportJWK, exportSPKI, generateKeyPair } from "jose";
 import { describe, expect, it } from "vitest";
 import { CLOCK_TOLERANCE_S, verifyCallerToken } from "../../functions/auth/caller-jwt";
-import { mint, secretKey, send, sendTrapped } from "./helpers";
+import { call, mint, reserveBody, secretKey, send, sendTrapped, uniqueId } from "../support/gateway";
+import { sandbox } from "../support/sandbox";
 
 const b64url = (o: unknown) => btoa(JSON.stringify(o)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 const now = () => Math.floor(Date.now() / 1000);
@@ -272,5 +273,84 @@ describe("verifyCallerToken with asymmetric keys", () => {
     await expect(
       verifyCallerToken(token, { secret: new TextEncoder().encode("s".repeat(32)) }, audience, ["payments"]),
     ).rejects.toMatchObject({ message: "the token's algorithm is not accepted" });
+  });
+});
+
+/** The same refusals end to end: through the deployed Worker, real objects and the sandbox behind it. */
+describe("caller JWTs through the deployed Worker", () => {
+  const b64url = (o: unknown) => btoa(JSON.stringify(o)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  const now = () => Math.floor(Date.now() / 1000);
+  const tokens: [string, () => Promise<string>][] = [
+    [
+      "forged with another secret",
+      () => mint({ scope: "payments", key: new TextEncoder().encode("not-the-secret-not-the-secret-00") }),
+    ],
+    ["expired", () => mint({ scope: "payments", exp: now() - 3600 })],
+    ["without exp", () => mint({ scope: "payments", exp: null })],
+    ["for another audience", () => mint({ scope: "payments", aud: "someone-else" })],
+    [
+      "with alg none",
+      async () =>
+        `${b64url({ alg: "none", typ: "JWT" })}.${b64url({ scope: "payments", aud: env.AUTH_AUDIENCE, exp: now() + 600 })}.`,
+    ],
+    ["malformed", async () => "not.a.jwt"],
+    ["oversized", async () => `${"a".repeat(9000)}.b.c`],
+    ["not yet valid", () => mint({ scope: "payments", claims: { nbf: now() + 300 } })],
+  ];
+
+  it("answers 401 problem+json without a token, and the order is never created", async () => {
+    const orderId = uniqueId();
+    const res = await call("POST", "/v1/payments", { body: reserveBody(orderId), auth: false });
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe("unauthorized");
+    expect(res.headers.get("WWW-Authenticate")).toContain("Bearer");
+    expect((await sandbox.calls({ orderId })).request ?? 0).toBe(0);
+  });
+
+  it.each(tokens)("answers 401 to a token %s", async (_name, make) => {
+    const orderId = uniqueId();
+    const token = await make();
+    const res = await call("POST", "/v1/payments", {
+      body: reserveBody(orderId),
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(401);
+    expect(res.text).not.toContain(token.slice(0, 40));
+    expect((await sandbox.calls({ orderId })).request ?? 0).toBe(0);
+  });
+
+  it("answers 403 to a valid token without the route's scope", async () => {
+    const res = await call("POST", "/v1/payments", { body: reserveBody(uniqueId()), scope: "pos" });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe("forbidden");
+    const deposits = await call("POST", "/v1/deposits", { body: {}, scope: "payments" });
+    expect(deposits.status).toBe(403);
+  });
+
+  it("accepts pos or payments on the shared orderId routes", async () => {
+    const orderId = uniqueId();
+    await call("POST", "/v1/payments", { body: reserveBody(orderId) });
+    expect((await call("GET", `/v1/payments/${orderId}`, { scope: "pos" })).status).toBe(200);
+    expect((await call("GET", `/v1/payments/${orderId}`, { scope: "payments" })).status).toBe(200);
+    expect((await call("GET", `/v1/payments/${orderId}`, { scope: "deposits" })).status).toBe(403);
+  });
+
+  it("serves /healthz and /openapi.json without a token", async () => {
+    const health = await call("GET", "/healthz", { auth: false });
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ ok: true, version: expect.any(String) });
+    const doc = await call("GET", "/openapi.json", { auth: false });
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(["/v1/payments", "/v1/pos/payments", "/v1/deposits", "/v1/webhooks/deposits"]),
+    );
+  });
+
+  it("answers unknown routes with a 404 problem", async () => {
+    const res = await call("GET", "/v2/nothing", { auth: false });
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe("not_found");
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
   });
 });

@@ -3,7 +3,8 @@
  * contract says (URL-decoded once), with trapped bindings standing in for the objects.
  */
 import { describe, expect, it } from "vitest";
-import { TOKEN, deposit, pos, reserve, sendTrapped, type Sent } from "./helpers";
+import { sendTrapped, type Sent } from "../support/gateway";
+import { TOKEN, deposit, pos, reserve } from "../support/bodies";
 
 describe("good input", () => {
   it.each<[string, string, Sent]>([

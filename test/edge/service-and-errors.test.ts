@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { buildOpenApiDocument } from "../../functions/openapi";
 import committedDocument from "../../functions/openapi-document.json";
 import { version } from "../../package.json";
-import { send, sendTrapped } from "./helpers";
+import { send, sendTrapped } from "../support/gateway";
 
 const CONTRACT_ROUTES: [string, string][] = [
   ["post", "/v1/payments"],

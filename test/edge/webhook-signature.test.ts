@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { WEBHOOK_TOLERANCE_S, verifyWebhook } from "../../functions/auth/webhook-signature";
 import { signWebhook } from "../support/webhooks";
-import { send, sendTrapped } from "./helpers";
+import { send, sendTrapped } from "../support/gateway";
 
 const SECRET = () => env.DEPOSIT_WEBHOOK_SECRET.split(" ")[0]!;
 const randomSecret = () => `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;

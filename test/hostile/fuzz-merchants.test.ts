@@ -45,7 +45,7 @@ describe("fuzzed merchant requests", () => {
         async (rawBody) => {
           const res = await call("PUT", `/v1/merchants/${merchantId}`, {
             rawBody,
-            headers: { Authorization: `Bearer ${bearer}` },
+            headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json" },
           });
           problem(res);
           expect(res.status).toBe(400);
@@ -69,6 +69,7 @@ describe("fuzzed merchant requests", () => {
           auth: false,
           rawBody: "{}",
           headers: {
+            "Content-Type": "application/json",
             "webhook-id": "msg_1",
             "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
             "webhook-signature": "v1,AAAA",

@@ -9,7 +9,7 @@
  * exactly, per order and in total. `npm test` runs a CI-sized soak; `npm run soak` a large one.
  */
 import { env } from "cloudflare:workers";
-import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { advanceClock, PAST_THE_READ_TIMEOUT_MS, PAST_THE_WINDOW_MS, useTestClock } from "../support/clock";
 import { fireAlarm, outcomes } from "../support/flows";
@@ -153,15 +153,20 @@ describe("soak", () => {
       },
     ];
 
-    // 16 callers at a time, each running flows until the count is reached; beside them, every
-    // object is reset now and then mid-call, as a deploy or a crash would.
+    // 16 callers at a time, each running flows until the count is reached; beside them, an
+    // object busy with one of the latest flows is reset now and then, mid-call, as a deploy or
+    // a crash would (`ctx.abort()`: its in-flight calls fail, its memory is gone).
     let finished = false;
     let resets = 0;
     const resetter = (async () => {
       while (!finished) {
-        await new Promise((resolve) => setTimeout(resolve, 300 + rnd() * 1_500));
-        if (finished) break;
-        await abortAllDurableObjects();
+        await new Promise((resolve) => setTimeout(resolve, 500 + rnd() * 1_500));
+        const recent = tracked.slice(-32);
+        if (finished || recent.length === 0) break;
+        const t = pick(recent);
+        await runInDurableObject(env.ORDERS.getByName(`${t.kind}:${t.id}`), (_instance, state) =>
+          state.abort("soak: a reset mid-call"),
+        ).catch(() => undefined);
         resets++;
       }
     })();

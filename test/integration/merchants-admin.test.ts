@@ -6,8 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { merchantFor } from "../../durable-objects/merchant/directory";
 import { env } from "cloudflare:workers";
-import { call, uniqueId } from "../support/gateway";
-import { sendTrapped } from "../edge/helpers";
+import { call, sendTrapped, uniqueId } from "../support/gateway";
 import { admin, dumpMerchant, newChannelId, newChannelSecret, newWhsec, registerMerchant } from "../support/merchants";
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -191,10 +190,13 @@ describe("merchant registry", () => {
   it("answers 400 to malformed, non-JSON and oversized bodies and stores nothing", async () => {
     const merchantId = uniqueId("shop");
     const cases: { rawBody: string; headers: Record<string, string> }[] = [
-      { rawBody: "{", headers: {} },
+      { rawBody: "{", headers: { "Content-Type": "application/json" } },
       { rawBody: JSON.stringify(good()), headers: { "Content-Type": "text/plain" } },
-      { rawBody: "", headers: {} },
-      { rawBody: JSON.stringify({ ...good(), deviceProfileId: "x".repeat(70_000) }), headers: {} },
+      { rawBody: "", headers: { "Content-Type": "application/json" } },
+      {
+        rawBody: JSON.stringify({ ...good(), deviceProfileId: "x".repeat(70_000) }),
+        headers: { "Content-Type": "application/json" },
+      },
     ];
     for (const c of cases) {
       const res = await call("PUT", `/v1/merchants/${merchantId}`, { scope: "admin", ...c });

@@ -67,19 +67,17 @@ describe("lost answers on the online flow", () => {
     await approved(orderId);
     await sandbox.fault("confirm", { type: "delay", ms: 700 }, orderId);
     const pending = call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount: 1000, currency: "JPY" } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Cut it off once the confirm is at LINE Pay, while its answer is still on the way.
+    await sandbox.arrived("confirm", orderId);
     await abortAllDurableObjects();
     const cut = await pending;
     expect(cut.status).toBe(409);
     expect(cut.body.code).toBe("in_progress");
     expect(cut.headers.get("Retry-After")).toMatch(/^\d+$/);
-    // The restarted object found its PENDING write-ahead record: UNKNOWN, recovered by its
-    // alarm (which Miniflare may already have run on its own: run it, then look).
-    for (let i = 0; i < 20; i++) {
-      await fireAlarm(stubFor(orderId));
-      if ((await call("GET", `/v1/payments/${orderId}`)).body.state !== "UNKNOWN") break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    // The restarted object found its PENDING write-ahead record: UNKNOWN, due at once, and
+    // recovered by its alarm once LINE Pay's answer would have come.
+    await sandbox.idle();
+    await fireAlarm(stubFor(orderId));
     const seen = await call("GET", `/v1/payments/${orderId}`);
     expect(seen.body.state).toBe("CAPTURED");
     expect(seen.body.events.some((e: { detail?: string }) => e.detail?.includes("restarted"))).toBe(true);

@@ -5,25 +5,15 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { advanceClock, PAST_THE_READ_TIMEOUT_MS, PAST_THE_WINDOW_MS, useTestClock } from "../support/clock";
-import { fireAlarm } from "../support/flows";
+import { fireAlarm, posPay, posPayBody } from "../support/flows";
 import { describe, expect, it } from "vitest";
 import { call, uniqueId } from "../support/gateway";
 import { sandbox } from "../support/sandbox";
 
 const stubFor = (orderId: string) => env.ORDERS.getByName(`order:${orderId}`);
 
-async function posBody(orderId: string, extra: Record<string, unknown> = {}) {
-  return {
-    productName: "Coffee",
-    amount: 450,
-    currency: "JPY",
-    orderId,
-    oneTimeKey: await sandbox.oneTimeKey(),
-    ...extra,
-  };
-}
-
-const pay = (body: unknown) => call("POST", "/v1/pos/payments", { body, scope: "pos" });
+const pay = posPay;
+const posBody = posPayBody;
 
 describe("POS payments", () => {
   it("pays with a My Code and sends the device headers", async () => {

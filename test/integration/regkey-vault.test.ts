@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
-import { RegKeyLane } from "../../durable-objects/regkey-lane";
+import { RegKeyLane } from "../../durable-objects/regkey/lane";
 import { tokenId } from "../../model/regkey-token";
 import { call, reserveBody, uniqueId } from "../support/gateway";
 import { sandbox } from "../support/sandbox";

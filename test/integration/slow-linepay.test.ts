@@ -171,7 +171,7 @@ describe("a durable wake-up", () => {
     const orderId = uniqueId("pos");
     await sandbox.fault("pos.pay", { type: "delay", ms: 600 }, orderId);
     const pending = posPay(await posPayBody(orderId));
-    while (((await sandbox.calls({ orderId }))["pos.pay"] ?? 0) === 0) await new Promise((r) => setTimeout(r, 20));
+    await sandbox.arrived("pos.pay", orderId);
     const armed = await alarmOf(orderStub(orderId));
     expect(armed).not.toBeNull();
     const settled = await pending;
@@ -183,7 +183,7 @@ describe("a durable wake-up", () => {
     const orderId = uniqueId("pos");
     await sandbox.fault("pos.pay", { type: "delay", ms: 600 }, orderId);
     const pending = posPay(await posPayBody(orderId));
-    while (((await sandbox.calls({ orderId }))["pos.pay"] ?? 0) === 0) await new Promise((r) => setTimeout(r, 20));
+    await sandbox.arrived("pos.pay", orderId);
     await abortAllDurableObjects();
     const cut = await pending;
     expect(cut.status).toBe(409);
@@ -289,8 +289,7 @@ describe("what else a lost answer must not lose", () => {
     await sandbox.fault("preapproved.pay", { type: "delay", ms: 700 }, slow);
     await sandbox.fault("preapproved.pay", { type: "http", status: 500 }, lost);
     const first = payOnToken(token, slow);
-    while (((await sandbox.calls({ orderId: slow }))["preapproved.pay"] ?? 0) === 0)
-      await new Promise((r) => setTimeout(r, 20));
+    await sandbox.arrived("preapproved.pay", slow);
     const second = await payOnToken(token, lost);
     expect((await first).status).toBe(200);
     expect(second.status).toBe(202);

@@ -14,7 +14,7 @@ const v4 = (overrides: Partial<LinePayClientOptions> = {}) => testOptions({ offl
 const pay = {
   productName: "coffee 咖啡",
   amount: 120,
-  currency: "TWD",
+  currency: "TWD" as const,
   orderId: "POS/0001",
   oneTimeKey: "123456789012345678",
 };

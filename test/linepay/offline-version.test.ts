@@ -8,7 +8,7 @@ import { createLinePayClient } from "../../linepay/client";
 import { ConfigError, readConfig } from "../../model/config";
 import { fakeUpstream, SECRET, testOptions } from "./fake-upstream";
 
-const pay = { productName: "tea", amount: 50, currency: "THB", orderId: "ver-1", oneTimeKey: "123456789012" };
+const pay = { productName: "tea", amount: 50, currency: "THB" as const, orderId: "ver-1", oneTimeKey: "123456789012" };
 
 describe("offlineVersion", () => {
   it.each([

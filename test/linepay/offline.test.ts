@@ -10,7 +10,7 @@ describe("offline v2 (POS)", () => {
   const pay = {
     productName: "coffee",
     amount: 120,
-    currency: "TWD",
+    currency: "TWD" as const,
     orderId: "POS/0001",
     oneTimeKey: "123456789012345678",
   };

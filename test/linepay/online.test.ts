@@ -120,7 +120,7 @@ describe("online v3", () => {
     const body = {
       productName: "測試商品",
       amount: 100,
-      currency: "TWD",
+      currency: "TWD" as const,
       orderId: "ORDER-0002",
       regKeyToken: "rk_leak",
     };

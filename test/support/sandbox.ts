@@ -25,6 +25,7 @@ const query = (params: Record<string, string | undefined>) => {
   const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
   return q.size > 0 ? `?${q}` : "";
 };
+const sandboxCalls = (answer: { calls: Record<string, number> }) => answer.calls;
 
 export const sandbox = {
   /** Registers another channel (its own secret and ledger), or gives a known one a new secret. */
@@ -46,6 +47,16 @@ export const sandbox = {
   async calls(filter: { orderId?: string; regKey?: string; channelId?: string } = {}): Promise<Record<string, number>> {
     const q = new URLSearchParams(filter as Record<string, string>).toString();
     return (await control("GET", `/__sandbox/calls${q ? `?${q}` : ""}`)).calls;
+  },
+  /** Resolves once a call of `operation` for this order has reached the sandbox. */
+  async arrived(operation: string, orderId: string): Promise<void> {
+    for (let i = 0; i < 500; i++)
+      if (
+        (sandboxCalls(await control("GET", `/__sandbox/calls?orderId=${encodeURIComponent(orderId)}`))[operation] ??
+          0) > 0
+      )
+        return;
+    throw new Error(`no ${operation} for ${orderId} reached the sandbox`);
   },
   /** Waits until the sandbox has finished work it does after its caller gave up (late faults). */
   idle: () => control("GET", "/__sandbox/idle"),

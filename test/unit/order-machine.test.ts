@@ -1,7 +1,6 @@
-/** Pure parts of the order object: the transition table, fingerprints and money arithmetic. */
+/** Pure parts of the order object: the transition table, fingerprints and the payInfo amount check. */
 import { describe, expect, it } from "vitest";
 import { canonicalJson, fingerprint } from "../../durable-objects/fingerprint";
-import { addMoney, sameMoney, subtractMoney, sumMoney } from "../../durable-objects/money";
 import type { OrderRecord } from "../../durable-objects/store/order-store";
 import { assertTransition, TRANSITIONS } from "../../durable-objects/transitions";
 import { GatewayError } from "../../model/problem";
@@ -83,19 +82,9 @@ describe("fingerprints", () => {
   });
 });
 
-describe("money", () => {
-  it("adds and subtracts two-decimal amounts without float drift", () => {
-    expect(addMoney(0.1, 0.2)).toBe(0.3);
-    expect(subtractMoney(10.3, 10.1)).toBe(0.2);
-    expect(sumMoney([19.99, 0.01, 5.05])).toBe(25.05);
-    expect(sameMoney(0.1 + 0.2, 0.3)).toBe(true);
-    expect(sameMoney(1000, 999)).toBe(false);
-  });
-});
-
 describe("the payInfo amount check", () => {
   it("never gives money back when LINE Pay's answer has no payInfo to add up: it reads the details first", async () => {
-    const { checkPaidAmount } = await import("../../durable-objects/flows/amount-check");
+    const { checkPaidAmount } = await import("../../durable-objects/operations/paid-amount");
     const paid = order("CAPTURED");
     const settled = { kind: "settled" as const, order: paid, answer: { status: 200, body: {} }, events: [] };
     const result = checkPaidAmount("confirm", paid, undefined, settled);
@@ -115,7 +104,7 @@ describe("the payInfo amount check", () => {
   });
 
   it("owes the money back when the amounts differ, and answers amount_mismatch", async () => {
-    const { checkPaidAmount } = await import("../../durable-objects/flows/amount-check");
+    const { checkPaidAmount } = await import("../../durable-objects/operations/paid-amount");
     const paid = order("CAPTURED");
     const settled = { kind: "settled" as const, order: paid, answer: { status: 200, body: {} }, events: [] };
     const result = checkPaidAmount("confirm", paid, [{ method: "BALANCE", amount: 120 }], settled);

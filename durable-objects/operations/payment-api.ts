@@ -4,18 +4,15 @@
  * orderId on the v2 API. Capture, void, refund and their recovery are written once against
  * this interface.
  */
-import type { Money } from "../../model/commands";
+import { sumAmounts, type Money, type PayInfoItem } from "../../model/money";
 import type { LinePayClient } from "../../linepay/client";
-import type { Outcome, PayInfoItem, PaymentDetail } from "../../linepay/types";
-import { sumMoney } from "../money";
+import type { Outcome, PaymentDetail, PayStatus } from "../../linepay/types";
 import type { OrderRecord } from "../store/order-store";
-
-export type PayStatus = "CAPTURE" | "AUTHORIZATION" | "VOIDED_AUTHORIZATION" | "EXPIRED_AUTHORIZATION";
 
 /** What LINE Pay says the payment is now. */
 export interface PaymentSnapshot {
   transactionId: string;
-  status: PayStatus | string;
+  status: PayStatus;
   payInfo?: PayInfoItem[];
   /** total refunded so far, as a positive amount */
   refundedTotal: number;
@@ -35,12 +32,15 @@ export function paymentApi(order: OrderRecord, lp: LinePayClient): PaymentApi {
 }
 
 /** A payment details entry as a snapshot (refunds are negative amounts in LINE Pay's list). */
-export function snapshotOf(detail: PaymentDetail): PaymentSnapshot {
+export function snapshotOf(detail: PaymentDetail, currency: string): PaymentSnapshot {
   return {
     transactionId: detail.transactionId,
     status: detail.payStatus ?? "CAPTURE",
     payInfo: detail.payInfo,
-    refundedTotal: sumMoney((detail.refundList ?? []).map((r) => Math.abs(r.refundAmount))),
+    refundedTotal: sumAmounts(
+      (detail.refundList ?? []).map((r) => Math.abs(r.refundAmount)),
+      currency,
+    ),
   };
 }
 
@@ -55,7 +55,7 @@ function onlineApi(lp: LinePayClient): PaymentApi {
       const outcome = await lp.details({ transactionIds: [order.transactionId] });
       if (outcome.kind !== "success") return outcome;
       const found = outcome.info.find((d) => d.transactionId === order.transactionId);
-      return { ...outcome, info: found ? snapshotOf(found) : null };
+      return { ...outcome, info: found ? snapshotOf(found, order.currency) : null };
     },
   };
 }
@@ -91,7 +91,7 @@ function offlineApi(lp: LinePayClient, device: string | undefined): PaymentApi {
           ? { kind: "success", returnCode: "0000", returnMessage: "", info: null }
           : details;
       const found = details.info.find((d) => d.orderId === order.refId);
-      return { ...details, info: found ? snapshotOf(found) : null };
+      return { ...details, info: found ? snapshotOf(found, order.currency) : null };
     },
   };
 }

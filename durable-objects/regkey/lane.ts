@@ -11,16 +11,17 @@
  * expiry, however many tries that takes.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { GatewayAnswer } from "../model/answer";
-import type { PreapprovedPayBody } from "../model/commands";
-import { readConfig } from "../model/config";
-import { GatewayError, problemAnswer, type ProblemCode } from "../model/problem";
-import { createLinePayClient } from "../linepay/client";
-import { isRegKeyExpiringCardError, isRegKeyGone } from "../linepay/return-codes";
-import type { Outcome, PreapprovedPayInfo } from "../linepay/types";
-import { logEvent } from "./log";
-import { kidOf, open, seal, tidOf, type SealedRegKey } from "./regkey/vault-crypto";
-import { vaultKey, type VaultMetadata } from "./regkey/vault-layout";
+import type { GatewayAnswer } from "../../model/answer";
+import type { PreapprovedPayBody } from "../../model/commands";
+import { readConfig } from "../../model/config";
+import { GatewayError, problemAnswer, type ProblemCode } from "../../model/problem";
+import { createLinePayClient } from "../../linepay/client";
+import { isRegKeyExpiringCardError, isRegKeyGone } from "../../linepay/return-codes";
+import type { Outcome, PreapprovedPayInfo } from "../../linepay/types";
+import { logEvent } from "../log";
+import { SerialQueue } from "../serial-queue";
+import { kidOf, open, seal, tidOf, type SealedRegKey } from "./vault-crypto";
+import { vaultKey, type VaultMetadata } from "./vault-layout";
 
 interface LaneEntry {
   jwe: string;
@@ -52,7 +53,7 @@ const WAKE_RETRY_MS = 60_000;
 const K = { entry: "entry", removed: "removed", expiring: "expiring", sent: (orderId: string) => `sent:${orderId}` };
 
 export class RegKeyLane extends DurableObject<Env> {
-  #chain: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   /** orderIds whose payment waits in this instance's chain and is not sent yet */
   readonly #queued = new Set<string>();
 
@@ -91,7 +92,7 @@ export class RegKeyLane extends DurableObject<Env> {
   /** Pays on the regKey, one payment at a time; expires the regKey on LINE Pay's card rules. */
   async pay(tid: string, body: PreapprovedPayBody): Promise<LanePayResult> {
     this.#queued.add(body.orderId);
-    return this.#serialize(async () => {
+    return this.#queue.run(async () => {
       let regKey: string | undefined;
       try {
         regKey = await this.#regKey(tid);
@@ -189,7 +190,7 @@ export class RegKeyLane extends DurableObject<Env> {
   /** The lane's only background duty: an expiry LINE Pay has not confirmed yet. */
   override async alarm(): Promise<void> {
     try {
-      await this.#serialize(async () => {
+      await this.#queue.run(async () => {
         const expiring = this.ctx.storage.kv.get<Expiring>(K.expiring);
         if (!expiring) return;
         const entry = this.#entry();
@@ -210,15 +211,9 @@ export class RegKeyLane extends DurableObject<Env> {
     }
   }
 
-  #serialize<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.#chain.then(task, task);
-    this.#chain = next.catch(() => undefined);
-    return next;
-  }
-
   async #answer(task: () => Promise<GatewayAnswer>): Promise<GatewayAnswer> {
     try {
-      return await this.#serialize(task);
+      return await this.#queue.run(task);
     } catch (error) {
       if (error instanceof GatewayError) return problemAnswer(error);
       throw error;

@@ -4,22 +4,21 @@
  * holds the regKey and runs one payment at a time on it, and says when it really sent each
  * one. A lost answer is recovered here by payment details by orderId, which needs no regKey.
  */
-import type { PreapprovedPayBody } from "../../model/commands";
 import { GatewayError } from "../../model/problem";
-import { readTimeoutMs, type PaymentDetail } from "../../linepay/types";
-import type { LanePayResult, LaneSend } from "../regkey-lane";
+import type { PaymentDetail } from "../../linepay/types";
+import type { LanePayResult, LaneSend } from "../regkey/lane";
 import type { OrderRecord } from "../store/order-store";
 import { idExtras, ok, problem } from "../views";
-import { checkPaidAmount } from "./amount-check";
-import type { FlowContext, OperationSpec, RecoverResult, Settled } from "./operation";
-import { DEFAULT_RECOVERY } from "./operation";
-import { isUncertain, lostStep, refusalAnswer, refusedEvent, uncertainEvent } from "./outcomes";
-import { neverCreated } from "./never-created";
+import { checkPaidAmount } from "./paid-amount";
+import type { CommandOf, Operation, OperationContext, RecoverResult, Settled } from "../operation";
+import { DEFAULT_RECOVERY } from "../operation";
+import { isUncertain, lostStep, refusalAnswer, refusedEvent, uncertainEvent } from "./linepay-outcomes";
+import { noPaymentYet } from "./no-payment-yet";
 import { snapshotOf, stateOf } from "./payment-api";
 
-type PreapprovedCommand = { op: "preapprovedPay"; tokenId: string; body: PreapprovedPayBody };
+type PreapprovedCommand = CommandOf<"preapprovedPay">;
 
-const lane = (ctx: FlowContext, tid: string) => ctx.env.REGKEY_LANES.getByName(tid);
+const lane = (ctx: OperationContext, tid: string) => ctx.env.REGKEY_LANES.getByName(tid);
 
 /** The order as LINE Pay's payment (details entry, or a pay answer) shows it. */
 function paidFrom(
@@ -43,12 +42,11 @@ function paidFrom(
   });
 }
 
-export const preapprovedPaySpec: OperationSpec<PreapprovedCommand> = {
+export const preapprovedPay: Operation<PreapprovedCommand> = {
   op: "preapprovedPay",
-  key: () => "preapprovedPay",
+  startsFrom: ["NEW"],
   params: (c) => ({ tokenId: c.tokenId, body: c.body }),
-  stored: (c) => c,
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
+  timeout: "other",
   async precheck(_order, command, ctx) {
     const check = await lane(ctx, command.tokenId).check(command.tokenId);
     if (!check.usable) throw new GatewayError(check.code, check.detail);
@@ -117,7 +115,7 @@ export const preapprovedPaySpec: OperationSpec<PreapprovedCommand> = {
       return paidFrom(
         order,
         found,
-        stateOf(snapshotOf(found), order.amount),
+        stateOf(snapshotOf(found, order.currency), order.amount),
         "payment details show the lost payment went through",
       );
     // Nothing at LINE Pay yet. The window runs from when the lane really sent the payment;
@@ -125,7 +123,7 @@ export const preapprovedPaySpec: OperationSpec<PreapprovedCommand> = {
     const sent = (await lane(ctx, command.tokenId).sent(order.refId)) as LaneSend;
     if (sent.status === "queued")
       return { kind: "unknown", events: [{ operation: "preapprovedPay", outcome: "queued_in_lane" }] };
-    return neverCreated(order, "preapprovedPay", "details", undefined, sent.status === "sent" ? sent.at : undefined);
+    return noPaymentYet(order, "preapprovedPay", "details", undefined, sent.status === "sent" ? sent.at : undefined);
   },
   recovery: DEFAULT_RECOVERY,
 };

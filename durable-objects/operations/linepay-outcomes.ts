@@ -6,7 +6,8 @@
 import type { GatewayAnswer } from "../../model/answer";
 import { GatewayError } from "../../model/problem";
 import type { Outcome } from "../../linepay/types";
-import type { NewEvent, OrderRecord } from "../store/order-store";
+import type { JournalOperation, NewEvent } from "../store/journal";
+import type { OrderRecord } from "../store/order-store";
 import { idExtras, problem } from "../views";
 
 export type Refused = Extract<Outcome<unknown>, { kind: "refused" }>;
@@ -19,7 +20,7 @@ export function isUncertain(outcome: Outcome<unknown>): outcome is Lost | Tempor
   return outcome.kind === "lost" || (outcome.kind === "refused" && outcome.category === "temporary");
 }
 
-export function uncertainEvent(operation: string, outcome: Lost | Refused): NewEvent {
+export function uncertainEvent(operation: JournalOperation, outcome: Lost | Refused): NewEvent {
   if (outcome.kind === "lost") {
     const status = outcome.httpStatus ? ` (HTTP ${outcome.httpStatus})` : "";
     return { operation, outcome: "answer_lost", detail: `${outcome.reason}${status}: ${outcome.detail}` };
@@ -34,7 +35,7 @@ export function uncertainEvent(operation: string, outcome: Lost | Refused): NewE
 
 /** The StillUnknown result for an uncertain outcome, remembering how it was lost. */
 export function lostStep(
-  operation: string,
+  operation: JournalOperation,
   outcome: Lost | Refused,
 ): { kind: "unknown"; events: NewEvent[]; lostReason: string } {
   return {
@@ -44,7 +45,7 @@ export function lostStep(
   };
 }
 
-export function refusedEvent(operation: string, outcome: Refused, detail?: string): NewEvent {
+export function refusedEvent(operation: JournalOperation, outcome: Refused, detail?: string): NewEvent {
   return {
     operation,
     outcome: outcome.category === "declined" ? "declined" : "refused",

@@ -1,6 +1,14 @@
-/** The per-currency precision rule (CONTRACT.md "Orders"), as a pure function. */
+/** Money (model/money.ts): the per-currency precision rule (CONTRACT.md "Orders") and exact arithmetic. */
 import { describe, expect, it } from "vitest";
-import { decimalPlaces, fitsCurrency, toMinor } from "../../functions/validation/amounts";
+import {
+  addAmounts,
+  decimalPlaces,
+  fitsCurrency,
+  sameAmount,
+  subtractAmounts,
+  sumAmounts,
+  toMinor,
+} from "../../model/money";
 
 describe("decimalPlaces", () => {
   it.each([
@@ -57,5 +65,15 @@ describe("toMinor", () => {
     expect(toMinor(1.1, "THB")).toBe(110n);
     expect(toMinor(1000, "JPY")).toBe(1000n);
     expect(toMinor(9_999_999_999.99, "USD")).toBe(999_999_999_999n);
+  });
+});
+
+describe("money", () => {
+  it("adds and subtracts two-decimal amounts without float drift", () => {
+    expect(addAmounts(0.1, 0.2, "USD")).toBe(0.3);
+    expect(subtractAmounts(10.3, 10.1, "THB")).toBe(0.2);
+    expect(sumAmounts([19.99, 0.01, 5.05], "USD")).toBe(25.05);
+    expect(sameAmount(0.1 + 0.2, 0.3, "USD")).toBe(true);
+    expect(sameAmount(1000, 999, "JPY")).toBe(false);
   });
 });

@@ -1,90 +1,40 @@
 /**
- * Online checkout (LINE Pay Online API v3/v4): reserve and confirm. Capture, void and refund
- * are shared with the other kinds (after-payment.ts).
+ * Confirm (LINE Pay Online API v3/v4): the customer approved the reservation, the merchant
+ * confirms the amount; CAPTURED or AUTHORIZED, a regKey token for a PREAPPROVED reservation
+ * (register-regkey.ts). A lost answer is settled from the payment details and the status check.
  */
-import type { Money, ReserveBody } from "../../model/commands";
 import { GatewayError } from "../../model/problem";
-import { readTimeoutMs, type ConfirmInfo } from "../../linepay/types";
+import type { ConfirmInfo } from "../../linepay/types";
 import type { OrderRecord } from "../store/order-store";
 import { ok } from "../views";
-import { checkPaidAmount } from "./amount-check";
-import { regKeyFollowUp, withToken, withoutToken } from "./confirm-hooks";
-import { DEFAULT_RECOVERY, type FlowContext, type OperationSpec, type RecoverResult, type Settled } from "./operation";
-import { isUncertain, lostStep, notProcessedAnswer, refusalAnswer, refusedEvent, uncertainEvent } from "./outcomes";
+import {
+  DEFAULT_RECOVERY,
+  type CommandOf,
+  type Operation,
+  type OperationContext,
+  type RecoverResult,
+  type Settled,
+} from "../operation";
+import {
+  isUncertain,
+  lostStep,
+  notProcessedAnswer,
+  refusalAnswer,
+  refusedEvent,
+  uncertainEvent,
+} from "./linepay-outcomes";
+import { checkPaidAmount } from "./paid-amount";
 import { paymentApi, stateOf } from "./payment-api";
-import { RESERVATION_WATCH_MS } from "./reservation-watch";
+import { regKeyFollowUp, withToken, withoutToken } from "./register-regkey";
 
-type ReserveCommand = { op: "reserve"; body: ReserveBody };
-type ConfirmCommand = { op: "confirm"; body: Money };
-
-/**
- * A reservation moves no money and its paymentUrl reaches nobody until we answer, so a lost
- * reserve is settled by sending it again: LINE Pay's own orderId check (1172) tells us when
- * the first one went through, and that orphan simply expires unused after 20 minutes.
- */
-async function sendReserve(order: OrderRecord, command: ReserveCommand, ctx: FlowContext, retry: boolean) {
-  const outcome = await ctx.linePay.request(command.body);
-  if (outcome.kind === "success") {
-    const reserved: OrderRecord = {
-      ...order,
-      state: "RESERVED",
-      transactionId: outcome.info.transactionId,
-      data: { ...order.data, paymentUrl: outcome.info.paymentUrl },
-    };
-    return {
-      kind: "settled",
-      order: reserved,
-      answer: ok(reserved, 201),
-      events: [{ operation: "reserve", outcome: "reserved" }],
-      followUps: [{ command: { op: "watchReservation" }, afterMs: RESERVATION_WATCH_MS }],
-    } satisfies Settled;
-  }
-  if (isUncertain(outcome)) return lostStep("reserve", outcome);
-  const failed: OrderRecord = { ...order, state: "FAILED" };
-  const orphan = retry && outcome.returnCode === "1172";
-  const detail = orphan
-    ? "the first reserve reached LINE Pay but its answer was lost; that reservation can never be paid and expires unused. Reserve again with a new orderId."
-    : undefined;
-  return {
-    kind: "settled",
-    order: failed,
-    answer: refusalAnswer(order, outcome, detail),
-    events: [refusedEvent("reserve", outcome, detail)],
-  } satisfies Settled;
-}
-
-export const reserveSpec: OperationSpec<ReserveCommand> = {
-  op: "reserve",
-  key: () => "reserve",
-  params: (c) => c.body,
-  stored: (c) => c,
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "request"),
-  begin: (_order, command, ctx) => ({
-    scope: "order",
-    refId: command.body.orderId,
-    kind: "online",
-    state: "UNKNOWN",
-    amount: command.body.amount,
-    currency: command.body.currency,
-    refundedAmount: 0,
-    data: {
-      capture: command.body.options?.payment?.capture ?? true,
-      payType: command.body.options?.payment?.payType ?? "NORMAL",
-    },
-    createdAt: ctx.now(),
-    updatedAt: ctx.now(),
-  }),
-  perform: (order, command, ctx) => sendReserve(order, command, ctx, false),
-  recover: (order, command, ctx) => sendReserve(order, command, ctx, true),
-  recovery: DEFAULT_RECOVERY,
-};
+type ConfirmCommand = CommandOf<"confirm">;
 
 /** The order paid by a confirm LINE Pay reports, with its regKey and amount follow-ups. */
 export async function settleConfirmed(
   order: OrderRecord,
   info: Partial<Pick<ConfirmInfo, "payInfo" | "authorizationExpireDate" | "regKey" | "paymentProvider">>,
   authorized: boolean,
-  ctx: FlowContext,
+  ctx: OperationContext,
   how: string,
 ): Promise<Settled> {
   const paid: OrderRecord = {
@@ -114,12 +64,10 @@ export async function settleConfirmed(
 const statusRefusal = (order: OrderRecord, returnCode: string, returnMessage: string) =>
   refusalAnswer(order, { kind: "refused", category: "refused", returnCode, returnMessage });
 
-export const confirmSpec: OperationSpec<ConfirmCommand> = {
+export const confirm: Operation<ConfirmCommand> = {
   op: "confirm",
-  key: () => "confirm",
-  params: (c) => c.body,
-  stored: (c) => c,
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "confirm"),
+  startsFrom: ["RESERVED"],
+  timeout: "confirm",
   storedAnswer: withoutToken,
   replayAnswer: withToken,
   precheck(order, command) {
@@ -130,7 +78,6 @@ export const confirmSpec: OperationSpec<ConfirmCommand> = {
       );
     }
   },
-  begin: (order) => order!,
   async perform(order, command, ctx) {
     const outcome = await ctx.linePay.confirm(order.transactionId!, command.body);
     if (outcome.kind === "success")

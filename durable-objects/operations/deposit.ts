@@ -5,19 +5,34 @@
  * one went through. Fingerprint, replay, coalescing and recovery are the order object's.
  */
 import type { DepositBody } from "../../model/commands";
-import { readTimeoutMs } from "../../linepay/types";
 import type { OperationRecord, OrderRecord } from "../store/order-store";
 import { ok } from "../views";
-import type { FlowContext, OperationSpec, RecoveryPolicy, Settled, StillUnknown } from "./operation";
-import { isUncertain, lostStep, refusalAnswer, refusedEvent } from "./outcomes";
+import type { CommandOf, Operation, OperationContext, RecoveryPolicy, Settled, StillUnknown } from "../operation";
+import { isUncertain, lostStep, refusalAnswer, refusedEvent } from "./linepay-outcomes";
 
-type DepositCommand = { op: "deposit"; body: DepositBody; source: "api" | "webhook" };
+type DepositCommand = CommandOf<"deposit">;
 
 const DEPOSIT_RECOVERY: RecoveryPolicy = {
   intervalsMs: [2_000, 5_000, 15_000, 60_000],
   windowMs: 20 * 60_000,
   slowIntervalMs: 15 * 60_000,
 };
+
+/** The deposit done: exactly one transfer, with or without its transactionId. */
+function completed(
+  order: OrderRecord,
+  deposit: NonNullable<OrderRecord["data"]["deposit"]>,
+  how: { outcome: "completed"; detail?: string; returnCode?: string; transactionId?: string },
+): Settled {
+  const { transactionId, ...event } = how;
+  const done: OrderRecord = {
+    ...order,
+    state: "COMPLETED",
+    ...(transactionId ? { transactionId } : {}),
+    data: { ...order.data, deposit },
+  };
+  return { kind: "settled", order: done, answer: ok(done), events: [{ operation: "deposit", ...event }] };
+}
 
 /**
  * Sends the deposit (again, after a lost answer: `lost` is its record). After a lost first
@@ -28,7 +43,7 @@ const DEPOSIT_RECOVERY: RecoveryPolicy = {
 async function send(
   order: OrderRecord,
   body: DepositBody,
-  ctx: FlowContext,
+  ctx: OperationContext,
   lost?: OperationRecord,
 ): Promise<Settled | StillUnknown> {
   const resend = lost !== undefined;
@@ -40,47 +55,30 @@ async function send(
     ...(body.phoneLast4 ? { phoneLast4: body.phoneLast4 } : {}),
   });
   if (outcome.kind === "success") {
-    const done: OrderRecord = {
-      ...order,
-      state: "COMPLETED",
-      transactionId: outcome.info.transactionId,
-      data: { ...order.data, deposit: { linePayNumber: body.linePayNumber, fee: outcome.info.fee ?? null } },
-    };
-    return {
-      kind: "settled",
-      order: done,
-      answer: ok(done),
-      events: [
-        {
-          operation: "deposit",
-          outcome: "completed",
-          detail: resend ? "sent again after a lost answer: this is the only transfer" : undefined,
-        },
-      ],
-    };
+    const detail = resend ? "sent again after a lost answer: this is the only transfer" : undefined;
+    return completed(
+      order,
+      { linePayNumber: body.linePayNumber, fee: outcome.info.fee ?? null },
+      {
+        outcome: "completed",
+        detail,
+        transactionId: outcome.info.transactionId,
+      },
+    );
   }
   if (isUncertain(outcome)) return lostStep("deposit", outcome);
   if (outcome.returnCode === "1172") {
     // This depositId already reached LINE Pay: that one transfer is the deposit.
-    const done: OrderRecord = {
-      ...order,
-      state: "COMPLETED",
-      data: { ...order.data, deposit: { linePayNumber: body.linePayNumber, fee: null, transactionIdUnknown: true } },
-    };
-    return {
-      kind: "settled",
-      order: done,
-      answer: ok(done),
-      events: [
-        {
-          operation: "deposit",
-          outcome: "completed",
-          returnCode: "1172",
-          detail:
-            "LINE Pay already has this depositId: exactly one transfer happened; its transactionId was in the lost answer and is unknown",
-        },
-      ],
-    };
+    return completed(
+      order,
+      { linePayNumber: body.linePayNumber, fee: null, transactionIdUnknown: true },
+      {
+        outcome: "completed",
+        returnCode: "1172",
+        detail:
+          "LINE Pay already has this depositId: exactly one transfer happened; its transactionId was in the lost answer and is unknown",
+      },
+    );
   }
   if (outcome.category === "duplicate")
     return {
@@ -109,13 +107,11 @@ async function send(
   };
 }
 
-export const depositSpec: OperationSpec<DepositCommand> = {
+export const deposit: Operation<DepositCommand> = {
   op: "deposit",
-  key: () => "deposit",
+  startsFrom: ["NEW"],
   // Where the trigger came from does not make it another deposit.
-  params: (c) => c.body,
-  stored: (c) => c,
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
+  timeout: "other",
   begin: (_order, command, ctx) => ({
     scope: "deposit",
     refId: command.body.depositId,

@@ -6,13 +6,12 @@
  * FAILED, 0123 (completed) from the payment details. While the customer has approved but the
  * merchant has not confirmed yet (0110), or LINE Pay cannot be asked, it keeps watching.
  */
-import { readTimeoutMs } from "../../linepay/types";
 import type { OrderRecord } from "../store/order-store";
 import { ok } from "../views";
-import type { FollowUpSpec, RecoverResult, Settled } from "./operation";
-import { refusedEvent, uncertainEvent } from "./outcomes";
+import type { FollowUpCommandOf, FollowUpOperation, RecoverResult, Settled } from "../operation";
+import { refusedEvent, uncertainEvent } from "./linepay-outcomes";
 import { paymentApi, stateOf } from "./payment-api";
-import { settleConfirmed } from "./online";
+import { settleConfirmed } from "./confirm";
 
 /** LINE Pay's 20-minute window plus a margin for clocks. */
 export const RESERVATION_WATCH_MS = 21 * 60_000;
@@ -20,9 +19,9 @@ const RECHECK_MS = 5 * 60_000;
 
 const unchanged = (order: OrderRecord): Settled => ({ kind: "settled", order, answer: ok(order), events: [] });
 
-export const watchReservationSpec: FollowUpSpec<{ op: "watchReservation" }> = {
+export const watchReservation: FollowUpOperation<FollowUpCommandOf<"watchReservation">> = {
   op: "watchReservation",
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
+  timeout: "other",
   blocksOthers: false,
   marksUnknown: false,
   // Watching is not an unknown outcome: no overdue alert, one look every few minutes.
@@ -33,7 +32,11 @@ export const watchReservationSpec: FollowUpSpec<{ op: "watchReservation" }> = {
     if (status.kind !== "success")
       return {
         kind: "unknown",
-        events: [status.kind === "lost" ? uncertainEvent("reservation", status) : refusedEvent("reservation", status)],
+        events: [
+          status.kind === "lost"
+            ? uncertainEvent("watchReservation", status)
+            : refusedEvent("watchReservation", status),
+        ],
       };
     switch (status.returnCode) {
       case "0121":
@@ -45,7 +48,7 @@ export const watchReservationSpec: FollowUpSpec<{ op: "watchReservation" }> = {
           answer: ok(order),
           events: [
             {
-              operation: "reservation",
+              operation: "watchReservation",
               outcome: expired ? "expired" : "failed",
               returnCode: status.returnCode,
               detail: expired
@@ -61,7 +64,7 @@ export const watchReservationSpec: FollowUpSpec<{ op: "watchReservation" }> = {
         if (seen.kind !== "success" || !seen.info)
           return {
             kind: "unknown",
-            events: [{ operation: "reservation", outcome: "completed_not_listed", returnCode: "0123" }],
+            events: [{ operation: "watchReservation", outcome: "completed_not_listed", returnCode: "0123" }],
           };
         const state = stateOf(seen.info, order.amount);
         if (state === "AUTHORIZED" || state === "CAPTURED")
@@ -78,7 +81,7 @@ export const watchReservationSpec: FollowUpSpec<{ op: "watchReservation" }> = {
           order: settled,
           answer: ok(settled),
           events: [
-            { operation: "reservation", outcome: "settled", detail: `payment details show ${seen.info.status}` },
+            { operation: "watchReservation", outcome: "settled", detail: `payment details show ${seen.info.status}` },
           ],
         };
       }

@@ -9,19 +9,26 @@
  */
 import type { GatewayAnswer } from "../../model/answer";
 import { newToken, tokenId } from "../../model/regkey-token";
-import { readTimeoutMs, type ConfirmInfo } from "../../linepay/types";
+import type { ConfirmInfo } from "../../linepay/types";
 import { logEvent } from "../log";
 import { open, seal } from "../regkey/vault-crypto";
-import type { NewEvent, OrderRecord } from "../store/order-store";
-import type { FollowUp } from "./follow-ups";
-import type { FlowContext, FollowUpSpec, Settled, StillUnknown } from "./operation";
+import type { NewEvent } from "../store/journal";
+import type { OrderRecord } from "../store/order-store";
+import type {
+  FollowUp,
+  FollowUpCommandOf,
+  FollowUpOperation,
+  OperationContext,
+  Settled,
+  StillUnknown,
+} from "../operation";
 
 const answerTid = (order: Pick<OrderRecord, "refId">) => `confirm-answer:${order.refId}`;
 
 export async function regKeyFollowUp(
   order: OrderRecord,
   info: Pick<ConfirmInfo, "regKey">,
-  ctx: FlowContext,
+  ctx: OperationContext,
 ): Promise<{ order: OrderRecord; events: NewEvent[]; followUps: FollowUp[]; regKeyToken?: string }> {
   if (order.data.payType !== "PREAPPROVED") return { order, events: [], followUps: [] };
   const keyring = ctx.config.regKeyKeys;
@@ -48,12 +55,10 @@ export async function regKeyFollowUp(
   };
 }
 
-type RegisterCommand = { op: "registerRegKey"; tid: string; jwe: string };
-
 /** Hands the sealed regKey to its lane object; idempotent, so retrying is always safe. */
-export const registerRegKeySpec: FollowUpSpec<RegisterCommand> = {
+export const registerRegKey: FollowUpOperation<FollowUpCommandOf<"registerRegKey">> = {
   op: "registerRegKey",
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "other"),
+  timeout: "other",
   blocksOthers: false,
   marksUnknown: false,
   recovery: { intervalsMs: [2_000, 10_000, 60_000], windowMs: 20 * 60_000, slowIntervalMs: 15 * 60_000 },
@@ -88,7 +93,7 @@ export function withoutToken(answer: GatewayAnswer): GatewayAnswer {
 export async function withToken(
   answer: GatewayAnswer,
   order: OrderRecord | undefined,
-  ctx: FlowContext,
+  ctx: OperationContext,
 ): Promise<GatewayAnswer> {
   const sealed = order?.data.regKeyTokenSealed;
   const keyring = ctx.config.regKeyKeys;

@@ -7,14 +7,15 @@
  * payment (POS pay, preapproved pay).
  */
 import { GatewayError } from "../../model/problem";
+import type { JournalOperation } from "../store/journal";
 import type { OrderRecord } from "../store/order-store";
 import { idExtras, problem } from "../views";
-import type { NotSeen } from "./operation";
+import type { NotSeen } from "../operation";
 
-export function neverCreated(
+export function noPaymentYet(
   order: OrderRecord,
-  operation: string,
-  check: string,
+  operation: JournalOperation,
+  check: JournalOperation,
   refusal?: { returnCode: string; returnMessage: string },
   sentAt?: number,
 ): NotSeen {

@@ -3,18 +3,17 @@
  * pay answer is settled by checking the orderId, never by paying again. Capture, void and
  * refund of a POS order go through after-payment.ts, which uses the v2 orderId endpoints.
  */
-import type { PosPayBody } from "../../model/commands";
 import { GatewayError } from "../../model/problem";
-import { readTimeoutMs, type PayInfoItem } from "../../linepay/types";
+import type { PayInfoItem } from "../../model/money";
 import type { OrderRecord } from "../store/order-store";
 import { ok, idExtras, problem } from "../views";
-import { checkPaidAmount } from "./amount-check";
-import type { OperationSpec, RecoverResult, RecoveryPolicy, Settled } from "./operation";
-import { isUncertain, lostStep, refusalAnswer, refusedEvent, uncertainEvent } from "./outcomes";
-import { neverCreated } from "./never-created";
+import { checkPaidAmount } from "./paid-amount";
+import type { CommandOf, Operation, RecoverResult, RecoveryPolicy, Settled } from "../operation";
+import { isUncertain, lostStep, refusalAnswer, refusedEvent, uncertainEvent } from "./linepay-outcomes";
+import { noPaymentYet } from "./no-payment-yet";
 import { paymentApi, stateOf } from "./payment-api";
 
-type PosPayCommand = { op: "posPay"; body: PosPayBody };
+type PosPayCommand = CommandOf<"posPay">;
 
 /** LINE Pay: check every 3-5 s for up to 20 minutes after a lost pay answer. */
 export const POS_RECOVERY: RecoveryPolicy = {
@@ -50,13 +49,12 @@ function settlePaid(
   });
 }
 
-export const posPaySpec: OperationSpec<PosPayCommand> = {
+export const posPay: Operation<PosPayCommand> = {
   op: "posPay",
-  key: () => "posPay",
-  params: (c) => c.body,
+  startsFrom: ["NEW"],
   // The My Code is a one-time bearer credential: recovery never needs it, so it is not kept.
   stored: (c) => ({ ...c, body: { ...c.body, oneTimeKey: "" } }),
-  readTimeoutMs: (config) => readTimeoutMs(config.linePay, "posPay"),
+  timeout: "posPay",
   begin: (_order, command, ctx) => ({
     scope: "order",
     refId: command.body.orderId,
@@ -155,7 +153,7 @@ export const posPaySpec: OperationSpec<PosPayCommand> = {
       };
     }
     if (isUncertain(check)) return { kind: "unknown", events: [uncertainEvent("pos.check", check)] };
-    if (check.returnCode === "1150") return neverCreated(order, "posPay", "pos.check", check);
+    if (check.returnCode === "1150") return noPaymentYet(order, "posPay", "pos.check", check);
     return { kind: "unknown", events: [refusedEvent("pos.check", check)] };
   },
   recovery: POS_RECOVERY,

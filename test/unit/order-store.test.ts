@@ -1,0 +1,80 @@
+/**
+ * The order object's storage (durable-objects/store): amounts rest as integers of minor units,
+ * and an object written by an older layout (amounts as REAL) is upgraded in place, exactly.
+ */
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { SCHEMA_VERSION } from "../../durable-objects/store/schema";
+import { OrderStore, type OrderRecord } from "../../durable-objects/store/order-store";
+
+const inFreshObject = <T>(body: (state: DurableObjectState) => T | Promise<T>) =>
+  runInDurableObject(env.ORDERS.getByName(`store-test:${crypto.randomUUID()}`), (_i, state) => body(state));
+
+const order = (amount: number, currency: OrderRecord["currency"], refundedAmount = 0): OrderRecord => ({
+  scope: "order",
+  refId: "o-1",
+  kind: "pos",
+  state: "CAPTURED",
+  amount,
+  currency,
+  refundedAmount,
+  data: {},
+  createdAt: 1,
+  updatedAt: 1,
+});
+
+describe("the order store", () => {
+  it("keeps amounts as integers of minor units, and gives them back exactly", async () => {
+    const { row, loaded } = await inFreshObject((state) => {
+      const store = new OrderStore(state.storage);
+      store.transaction(() => store.saveOrder(order(19.99, "THB", 0.1 + 0.2)));
+      const row = state.storage.sql
+        .exec("SELECT amount_minor, typeof(amount_minor) AS t, refunded_minor FROM orders")
+        .one();
+      return { row, loaded: store.loadOrder()! };
+    });
+    expect(row).toEqual({ amount_minor: 1999, t: "integer", refunded_minor: 30 });
+    expect(loaded).toMatchObject({ amount: 19.99, refundedAmount: 0.3, currency: "THB" });
+  });
+
+  it("upgrades an object written with REAL amounts (layout 2) to minor units", async () => {
+    const { loaded, version, columns } = await inFreshObject((state) => {
+      const sql = state.storage.sql;
+      // Layout 2, as an earlier gateway wrote it.
+      sql.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL);
+        INSERT INTO schema_version VALUES (2);
+        CREATE TABLE orders (id INTEGER PRIMARY KEY CHECK (id = 1), scope TEXT NOT NULL, ref_id TEXT NOT NULL,
+          kind TEXT NOT NULL, state TEXT NOT NULL, amount REAL NOT NULL, currency TEXT NOT NULL, transaction_id TEXT,
+          pay_info TEXT, refunded_amount REAL NOT NULL DEFAULT 0, data TEXT NOT NULL DEFAULT '{}',
+          created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+        CREATE TABLE operations (key TEXT PRIMARY KEY, op TEXT NOT NULL, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
+          command TEXT NOT NULL, prior_state TEXT, started_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+          next_check_at INTEGER, alerted INTEGER NOT NULL DEFAULT 0, lost_reason TEXT, answer_status INTEGER,
+          answer_body TEXT, answer_headers TEXT, settled_at INTEGER, sent_at INTEGER, parent_key TEXT);
+        CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, operation TEXT NOT NULL,
+          outcome TEXT NOT NULL, return_code TEXT, detail TEXT);
+        INSERT INTO orders VALUES (1, 'order', 'o-1', 'online', 'PARTIALLY_REFUNDED', 1999.99, 'USD', '2026112300000000001',
+          NULL, 0.3, '{}', 1, 1);`);
+      const store = new OrderStore(state.storage);
+      const columns = sql
+        .exec("SELECT name FROM pragma_table_info('orders')")
+        .toArray()
+        .map((c) => c.name);
+      return {
+        loaded: store.loadOrder()!,
+        version: sql.exec("SELECT version FROM schema_version").one().version,
+        columns,
+      };
+    });
+    expect(version).toBe(SCHEMA_VERSION);
+    expect(columns).toContain("amount_minor");
+    expect(columns).not.toContain("amount");
+    expect(loaded).toMatchObject({
+      amount: 1999.99,
+      refundedAmount: 0.3,
+      currency: "USD",
+      state: "PARTIALLY_REFUNDED",
+    });
+  });
+});

@@ -7,8 +7,9 @@
  * The table is created by the first write, not in the constructor: a lookup of an id nobody
  * registered (a `merchant` claim, a webhook path) leaves nothing behind.
  *
- * Every method runs one at a time (a promise chain): sealing awaits WebCrypto, and a re-seal
- * after a key rotation must never write an older record over a PUT that came in meanwhile.
+ * Every method that writes runs one at a time (a SerialQueue): sealing awaits WebCrypto, and a
+ * re-seal after a key rotation must never write an older record over a PUT that came in
+ * meanwhile.
  */
 import { DurableObject } from "cloudflare:workers";
 import { readConfig, type Keyring } from "../../model/config";
@@ -20,6 +21,7 @@ import {
   type MerchantView,
   type UpsertResult,
 } from "../../model/merchant";
+import { SerialQueue } from "../serial-queue";
 import {
   MERCHANT_SCHEMA,
   openRow,
@@ -31,10 +33,10 @@ import {
 } from "./merchant-record";
 
 export class MerchantObject extends DurableObject<Env> implements MerchantObjectRpc {
-  #chain: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   upsert(input: MerchantInput): Promise<UpsertResult> {
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       const keyring = this.#keyring();
       const existing = this.#row();
       if (existing && existing.merchant_id !== input.merchantId) {
@@ -81,7 +83,7 @@ export class MerchantObject extends DurableObject<Env> implements MerchantObject
   }
 
   disable(): Promise<MerchantView | null> {
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       const row = this.#row();
       if (!row) return null;
       if (row.status === "DISABLED") return toView(row);
@@ -92,7 +94,7 @@ export class MerchantObject extends DurableObject<Env> implements MerchantObject
   }
 
   merchant(): Promise<Merchant | null> {
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       const row = this.#row();
       if (!row) return null;
       const keyring = this.#keyring();
@@ -101,12 +103,6 @@ export class MerchantObject extends DurableObject<Env> implements MerchantObject
       if (staleFields(keyring, row).length > 0) this.#write({ ...row, ...(await resealed(keyring, row, merchant)) });
       return merchant;
     });
-  }
-
-  #serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#chain.then(work);
-    this.#chain = run.catch(() => undefined);
-    return run;
   }
 
   #keyring(): Keyring {

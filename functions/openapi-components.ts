@@ -137,7 +137,7 @@ export function components(): Json {
       MerchantRequest: {
         ...jsonSchema(MerchantSchema),
         description:
-          "The whole record. channelSecret is required on the first PUT and when channelId changes; a secret left out keeps the stored one, null removes an optional one. eventsWebhookUrl needs an eventsWebhookSecret (given or stored). Secrets are whsec_ and the base64 of 24 to 64 bytes; depositWebhookSecret may list up to 4, space-separated.",
+          "The whole record. channelSecret is required on the first PUT and when channelId changes; a secret left out keeps the stored one, null removes an optional one. eventsWebhookUrl needs an eventsWebhookSecret (given or stored). Secrets are whsec_ and the base64 of 16 to 64 bytes; depositWebhookSecret may list up to 4, space-separated.",
       },
       Merchant: {
         type: "object",

@@ -4,7 +4,7 @@
  * (localhost, *.localhost, 127.0.0.0/8, [::1] — RFC 6761 — and *.test — RFC 2606), so a local
  * receiver works under `npm start` and in tests while a production URL is always TLS. No
  * user:password in the URL: it is shown by GET /v1/merchants/{merchantId}, which never shows a
- * secret.
+ * secret. (The same rule as EVENTS_WEBHOOK_URL's check in the events work: one rule for both.)
  */
 export function isDeliverableWebhookUrl(text: string): boolean {
   let url: URL;

@@ -31,6 +31,7 @@ const secrets = {
   REGKEY_KEYS: JSON.stringify({ active: "k1", keys: { k1: randomBytes(32).toString("base64url") } }),
   DEPOSIT_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
   EVENTS_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
+  MERCHANT_KEYS: JSON.stringify({ active: "k1", keys: { k1: randomBytes(32).toString("base64url") } }),
 };
 
 export const SANDBOX_BASE = "http://sandbox.linepay.test";

@@ -6,6 +6,7 @@
 import { handleEventBatch } from "./events/consumer";
 import { router } from "./router";
 
+export { MerchantObject } from "../durable-objects/merchant/merchant-object";
 export { OrderObject } from "../durable-objects/order-object";
 export { RegKeyLane } from "../durable-objects/regkey/lane";
 

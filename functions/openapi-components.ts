@@ -8,6 +8,8 @@ import type * as v from "valibot";
 import { CURRENCIES } from "../model/money";
 import { DEPOSIT_STATES, ORDER_STATES } from "../model/order";
 import { PROBLEM_CODES } from "../model/problem";
+import { OFFLINE_VERSIONS } from "../model/merchant";
+import { MerchantSchema } from "./validation/merchant";
 import {
   DepositSchema,
   DepositWebhookSchema,
@@ -116,7 +118,13 @@ export function components(): Json {
   };
   return {
     securitySchemes: {
-      bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "`scope`: payments, pos, deposits" },
+      bearer: {
+        type: "http",
+        scheme: "bearer",
+        bearerFormat: "JWT",
+        description:
+          "`scope`: payments, pos, deposits, or admin (merchants only); an optional `merchant` claim names the merchant the caller acts for",
+      },
       webhookSignature: {
         type: "apiKey",
         in: "header",
@@ -132,6 +140,31 @@ export function components(): Json {
       PreapprovedPayRequest: jsonSchema(PreapprovedPaySchema),
       DepositRequest: jsonSchema(DepositSchema),
       DepositWebhook: jsonSchema(DepositWebhookSchema),
+      MerchantRequest: {
+        ...jsonSchema(MerchantSchema),
+        description:
+          "The whole record. channelSecret is required on the first PUT and when channelId changes; a secret left out keeps the stored one, null removes an optional one. eventsWebhookUrl needs an eventsWebhookSecret (given or stored). Secrets are whsec_ and the base64 of 16 to 64 bytes; depositWebhookSecret may list up to 4, space-separated.",
+      },
+      Merchant: {
+        type: "object",
+        description: "A registered merchant; never a secret",
+        required: ["merchantId", "channelId", "offlineVersion", "status", "createdAt", "updatedAt"],
+        properties: {
+          merchantId: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+          channelId: { type: "string", pattern: "^\\d{10}$" },
+          deviceProfileId: { type: "string" },
+          offlineVersion: { enum: [...OFFLINE_VERSIONS] },
+          eventsWebhookUrl: { type: "string", format: "uri" },
+          status: { enum: ["ACTIVE", "DISABLED"] },
+          createdAt: { type: "string", format: "date-time" },
+          updatedAt: { type: "string", format: "date-time" },
+        },
+      },
+      MerchantDisabled: {
+        type: "object",
+        required: ["merchantId", "status"],
+        properties: { merchantId: { type: "string" }, status: { const: "DISABLED" } },
+      },
       Order: order,
       Deposit: deposit,
       Event: event,

@@ -189,6 +189,51 @@ export const DEPOSIT_EXAMPLES = {
   },
 } satisfies Record<string, Example>;
 
+/** Example secrets are placeholders of the right shape, never real ones. */
+const WHSEC = `whsec_${"A".repeat(43)}=`;
+const merchant = (extra: Json) => ({
+  merchantId: "tea-house-taipei",
+  channelId: "1650000000",
+  offlineVersion: "v2",
+  status: "ACTIVE",
+  createdAt: AT,
+  updatedAt: AT,
+  ...extra,
+});
+export const MERCHANT_REQUEST_EXAMPLES = {
+  register: {
+    summary: "Register a shop with its LINE Pay channel and its webhooks",
+    value: {
+      channelId: "1650000000",
+      channelSecret: "0123456789abcdef0123456789abcdef",
+      deviceProfileId: "till-1",
+      offlineVersion: "v4",
+      eventsWebhookUrl: "https://tea-house.example/linepay/events",
+      eventsWebhookSecret: WHSEC,
+      depositWebhookSecret: WHSEC,
+    },
+  },
+  changeUrl: {
+    summary: "Change the events URL: secrets left out are kept",
+    value: { channelId: "1650000000", eventsWebhookUrl: "https://tea-house.example/v2/events" },
+  },
+} satisfies Record<string, Example>;
+export const MERCHANT_EXAMPLES = {
+  registered: {
+    summary: "A registered merchant (never a secret)",
+    value: merchant({
+      deviceProfileId: "till-1",
+      offlineVersion: "v4",
+      eventsWebhookUrl: "https://tea-house.example/linepay/events",
+    }),
+  },
+  updated: {
+    summary: "Updated: createdAt stays",
+    value: merchant({ eventsWebhookUrl: "https://tea-house.example/v2/events", updatedAt: at(3600) }),
+  },
+  disabled: { summary: "Disabled by DELETE", value: merchant({ status: "DISABLED", updatedAt: at(7200) }) },
+} satisfies Record<string, Example>;
+
 export const REGKEY_EXAMPLES = {
   active: { summary: "Usable", value: { status: "ACTIVE" } },
   expired: { summary: "Expired", value: { status: "EXPIRED" } },

@@ -14,12 +14,15 @@ import { components, jsonSchema, ref, type Json } from "./openapi-components";
 import {
   DEPOSIT_EXAMPLES,
   HEALTH_EXAMPLES,
+  MERCHANT_EXAMPLES,
+  MERCHANT_REQUEST_EXAMPLES,
   ORDER_EXAMPLES,
   REGKEY_EXAMPLES,
   REQUEST_EXAMPLES,
   problemExample,
   type Example,
 } from "./openapi-examples";
+import { MerchantIdSchema, RegisteredMerchantIdSchema } from "./validation/merchant";
 import { DepositIdSchema, IdempotencyKeySchema, OrderIdSchema, RegKeyTokenSchema } from "./validation/schemas";
 
 type Code = ProblemCode;
@@ -69,9 +72,15 @@ const RESPONSES = {
     "missing, invalid or expired credentials; `detail` names the failing check, `WWW-Authenticate` the scheme",
   ),
   WebhookUnauthorized: problem(["unauthorized"], "a signature header is missing, stale (over 5 minutes) or wrong"),
-  Forbidden: problem(["forbidden"], "the token lacks the route's scope"),
+  Forbidden: problem(
+    ["forbidden"],
+    "the token lacks the route's scope, or its `merchant` claim names no registered merchant (or a disabled one, on a route that moves new money)",
+  ),
+  AdminForbidden: problem(["forbidden"], "the token lacks the admin scope"),
   ServerError: problem(["configuration_error", "internal_error"], "a setting is missing (named) or the gateway failed"),
   NotFound: problem(["not_found"], "no such order, deposit or token"),
+  MerchantNotFound: problem(["not_found"], "no merchant is registered under this merchantId"),
+  MerchantDisabled: problem(["forbidden"], "the signature verifies, but the merchant is disabled: no new deposits"),
   Declined: problem(["payment_declined"], "LINE Pay refused for a customer or card reason (`returnCode`)"),
   Conflict: problem(
     ["invalid_state", "in_progress"],
@@ -123,6 +132,7 @@ const writeErrors = {
   "503": use("Unavailable"),
 };
 const { "403": _noScopes, ...webhookErrors } = writeErrors;
+const adminErrors = { ...authErrors, "403": use("AdminForbidden") };
 const unknownOrder = { "202": use("OrderUnknown") };
 const unknownDeposit = { "202": use("DepositUnknown") };
 const replayed = "A repeat of an earlier request gets the stored answer with `Idempotent-Replayed: true`.";
@@ -143,6 +153,7 @@ const TAGS = [
   { name: "pos", description: "POS terminals: the customer's My Code, LINE Pay Offline API v2" },
   { name: "preapproved", description: "Payments on a stored regKey (subscriptions)" },
   { name: "deposits", description: "Payouts: LINE Pay Partner Deposit, by API or signed webhook" },
+  { name: "merchants", description: "The merchant registry: one LINE Pay channel per merchant (scope admin)" },
   { name: "service", description: "Health and this document; no token" },
 ];
 
@@ -159,6 +170,18 @@ export function buildOpenApiDocument(): Json {
     DepositIdSchema,
     "1-100 printable ASCII characters, percent-encoded",
     "reward-42",
+  );
+  const merchantId = pathParam(
+    "merchantId",
+    RegisteredMerchantIdSchema,
+    '1-64 characters of A-Z, a-z, 0-9, _ and -; "default" is reserved for the configured merchant',
+    "tea-house-taipei",
+  );
+  const webhookMerchantId = pathParam(
+    "merchantId",
+    MerchantIdSchema,
+    "the merchant whose depositWebhookSecret signs the delivery",
+    "tea-house-taipei",
   );
   const idempotencyKey = {
     name: "Idempotency-Key",
@@ -335,6 +358,67 @@ export function buildOpenApiDocument(): Json {
             "401": use("WebhookUnauthorized"),
           },
         },
+      },
+      "/v1/webhooks/deposits/{merchantId}": {
+        post: {
+          operationId: "merchantDepositWebhook",
+          tags: ["deposits"],
+          summary:
+            "A signed deposit trigger for one merchant, under its depositWebhookSecret; an unknown merchantId answers as a bad signature",
+          security: [{ webhookSignature: [] }],
+          parameters: [webhookMerchantId],
+          requestBody: jsonBody("DepositWebhook"),
+          responses: {
+            "200": ok("the deposit (a redelivery replays it)", "Deposit", { completed: DEPOSIT_EXAMPLES.completed }),
+            ...unknownDeposit,
+            ...webhookErrors,
+            "401": use("WebhookUnauthorized"),
+            "403": use("MerchantDisabled"),
+          },
+        },
+      },
+      "/v1/merchants/{merchantId}": {
+        put: op("putMerchant", "merchants", "Register or replace a merchant (secrets left out are kept)", ["admin"], {
+          parameters: [merchantId],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref("MerchantRequest"), examples: MERCHANT_REQUEST_EXAMPLES } },
+          },
+          responses: {
+            "200": ok("updated (and ACTIVE again if it was disabled)", "Merchant", {
+              updated: MERCHANT_EXAMPLES.updated,
+            }),
+            "201": ok("registered", "Merchant", { registered: MERCHANT_EXAMPLES.registered }),
+            ...adminErrors,
+          },
+        }),
+        get: op("getMerchant", "merchants", "A merchant's record, without its secrets", ["admin"], {
+          parameters: [merchantId],
+          responses: {
+            "200": ok("the merchant", "Merchant", MERCHANT_EXAMPLES),
+            ...adminErrors,
+            "404": use("MerchantNotFound"),
+          },
+        }),
+        delete: op(
+          "disableMerchant",
+          "merchants",
+          "Disable a merchant: no new payments or deposits; its existing orders go on",
+          ["admin"],
+          {
+            parameters: [merchantId],
+            responses: {
+              "200": ok("DISABLED", "MerchantDisabled", {
+                disabled: {
+                  summary: "Disabled",
+                  value: { merchantId: "tea-house-taipei", status: "DISABLED" },
+                },
+              }),
+              ...adminErrors,
+              "404": use("MerchantNotFound"),
+            },
+          },
+        ),
       },
     },
   };

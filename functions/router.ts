@@ -10,10 +10,11 @@ import { toProblemResponse } from "./errors";
 import { answerToResponse } from "./respond";
 import { createDeposit, getDeposit } from "./routes/deposits";
 import { capture, confirm, getPayment, refund, reserve, voidPayment } from "./routes/payments";
+import { deleteMerchant, getMerchant, putMerchant } from "./routes/merchants";
 import { posPay } from "./routes/pos";
 import { preapprovedPay, regKeyExpire, regKeyStatus } from "./routes/preapproved";
 import { health, openapi } from "./routes/service";
-import { depositWebhook } from "./routes/webhooks";
+import { depositWebhook, merchantDepositWebhook } from "./routes/webhooks";
 import { checkDeclaredLength } from "./validation/read-body";
 
 type Args = [Env, ExecutionContext];
@@ -70,4 +71,8 @@ router
   .post("/v1/deposits", createDeposit)
   .get("/v1/deposits/:depositId", getDeposit)
   .post("/v1/webhooks/deposits", depositWebhook)
+  .post("/v1/webhooks/deposits/:merchantId", merchantDepositWebhook)
+  .put("/v1/merchants/:merchantId", putMerchant)
+  .get("/v1/merchants/:merchantId", getMerchant)
+  .delete("/v1/merchants/:merchantId", deleteMerchant)
   .all("*", unmatched);

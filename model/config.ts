@@ -18,11 +18,18 @@ interface OptionalVars {
 
 export type ConfigEnv = Env & OptionalVars;
 
-export interface RegKeyKeyring {
+/**
+ * A set of AES-256 keys by kid, one of them active: the shape of REGKEY_KEYS and MERCHANT_KEYS.
+ * Seal under the active kid, open under the kid a ciphertext names; more than one kid is a
+ * rotation in progress.
+ */
+export interface Keyring {
   active: string;
   /** kid → 32 raw key bytes */
   keys: Record<string, Uint8Array>;
 }
+
+export type RegKeyKeyring = Keyring;
 
 export interface Config {
   /** exactly what the LINE Pay client takes (linepay/types.ts), read from the env */
@@ -32,7 +39,9 @@ export interface Config {
     jwksUrl?: string;
     audience: string;
   };
-  regKeyKeys?: RegKeyKeyring;
+  regKeyKeys?: Keyring;
+  /** seals each registered merchant's channel and webhook secrets (MERCHANT_KEYS); optional */
+  merchantKeys?: Keyring;
   depositWebhookSecrets: string[];
   /** Events to the merchant (functions/events/): no `webhookUrl`, nothing is sent. */
   events: {
@@ -133,16 +142,17 @@ function base64urlToBytes(text: string): Uint8Array {
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
-export function parseRegKeyKeys(raw: string): RegKeyKeyring {
+/** Parses a keyring setting (`name` is REGKEY_KEYS or MERCHANT_KEYS); messages name it, never a key. */
+export function parseKeyring(name: string, raw: string): Keyring {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new ConfigError("REGKEY_KEYS is not valid JSON");
+    throw new ConfigError(`${name} is not valid JSON`);
   }
   const shape = parsed as { active?: unknown; keys?: unknown };
   if (typeof shape.active !== "string" || typeof shape.keys !== "object" || shape.keys === null) {
-    throw new ConfigError('REGKEY_KEYS must look like {"active":"<kid>","keys":{"<kid>":"<base64url>"}}');
+    throw new ConfigError(`${name} must look like {"active":"<kid>","keys":{"<kid>":"<base64url>"}}`);
   }
   const keys: Record<string, Uint8Array> = {};
   for (const [kid, value] of Object.entries(shape.keys as Record<string, unknown>)) {
@@ -152,12 +162,15 @@ export function parseRegKeyKeys(raw: string): RegKeyKeyring {
     } catch {
       bytes = undefined;
     }
-    if (!bytes || bytes.length !== 32) throw new ConfigError(`REGKEY_KEYS key "${kid}" must be base64url of 32 bytes`);
+    if (!bytes || bytes.length !== 32) throw new ConfigError(`${name} key "${kid}" must be base64url of 32 bytes`);
     keys[kid] = bytes;
   }
-  if (!keys[shape.active]) throw new ConfigError(`REGKEY_KEYS active kid "${shape.active}" has no key`);
+  if (!keys[shape.active]) throw new ConfigError(`${name} active kid "${shape.active}" has no key`);
   return { active: shape.active, keys };
 }
+
+export const parseRegKeyKeys = (raw: string): Keyring => parseKeyring("REGKEY_KEYS", raw);
+export const parseMerchantKeys = (raw: string): Keyring => parseKeyring("MERCHANT_KEYS", raw);
 
 function parseConfig(env: ConfigEnv): Config {
   const missing: string[] = [];
@@ -191,6 +204,9 @@ function parseConfig(env: ConfigEnv): Config {
 
   const regKeysRaw = present(env.REGKEY_KEYS);
   const regKeyKeys = regKeysRaw ? check(() => parseRegKeyKeys(regKeysRaw)) : undefined;
+  // Optional: a single-merchant deployment needs none; a malformed one is refused like REGKEY_KEYS.
+  const merchantKeysRaw = present(env.MERCHANT_KEYS);
+  const merchantKeys = merchantKeysRaw ? check(() => parseMerchantKeys(merchantKeysRaw)) : undefined;
   const webhookRaw = present(env.DEPOSIT_WEBHOOK_SECRET);
   const depositWebhookSecrets = webhookRaw ? webhookRaw.split(/\s+/) : [];
   if (depositWebhookSecrets.some((s) => !s.startsWith("whsec_"))) {
@@ -219,6 +235,7 @@ function parseConfig(env: ConfigEnv): Config {
     },
     auth: { jwtSecret, jwksUrl, audience: present(env.AUTH_AUDIENCE) ?? "linepay-gateway" },
     regKeyKeys,
+    merchantKeys,
     depositWebhookSecrets,
     events,
   };

@@ -1,5 +1,9 @@
-/** What an emulated LINE Pay operation gets: the parsed request and the fault-adjusted facts. */
+import type { Ledger } from "./store";
+
+/** What an emulated LINE Pay operation gets: the parsed request, its channel's ledger and the fault-adjusted facts. */
 export interface OpContext {
+  /** the ledger of the channel that made the call */
+  ledger: Ledger;
   request: Request;
   url: URL;
   /** parsed JSON body (POST), `{}` when empty */

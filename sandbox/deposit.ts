@@ -1,7 +1,7 @@
 /** Partner Deposit, as the public code uses it: a transfer to an 11-digit LINE Pay number, ¥50 a transfer. */
 import { envelope, success } from "./json";
 import { isoNow, type OpContext } from "./context";
-import { newTransactionId, state } from "./store";
+import { newTransactionId } from "./store";
 
 const FEE = 50;
 
@@ -17,7 +17,7 @@ export function deposit(ctx: OpContext): Response {
   if (typeof b.amount !== "number" || !Number.isInteger(b.amount)) return envelope("1124", "Amount error.");
   if (b.amount < 1) return envelope("1183", "Amount below the minimum.");
   if (b.amount > 1_000_000) return envelope("1184", "Amount above the maximum.");
-  if (state.deposits.has(b.orderId)) return envelope("1172", "Existing same orderId.");
+  if (ctx.ledger.deposits.has(b.orderId)) return envelope("1172", "Existing same orderId.");
   const record = {
     transactionId: newTransactionId(),
     orderId: b.orderId,
@@ -26,6 +26,6 @@ export function deposit(ctx: OpContext): Response {
     fee: FEE,
     transactionDate: isoNow(),
   };
-  state.deposits.set(b.orderId, record);
+  ctx.ledger.deposits.set(b.orderId, record);
   return success({ transactionId: record.transactionId, transactionDate: record.transactionDate, fee: FEE });
 }

@@ -27,24 +27,33 @@ export type Fault =
 interface Queued {
   operation: string;
   orderId?: string;
+  /** only calls of this channel; any channel when absent */
+  channelId?: string;
   fault: Fault;
   remaining: number;
 }
 
 const queue: Queued[] = [];
 
-export function addFault(operation: string, fault: Fault, orderId?: string, times = 1): void {
-  queue.push({ operation, fault, remaining: Math.max(1, times), ...(orderId ? { orderId } : {}) });
+export function addFault(operation: string, fault: Fault, orderId?: string, times = 1, channelId?: string): void {
+  queue.push({
+    operation,
+    fault,
+    remaining: Math.max(1, times),
+    ...(orderId ? { orderId } : {}),
+    ...(channelId ? { channelId } : {}),
+  });
 }
 
 export function clearFaults(orderId?: string): void {
   for (let i = queue.length - 1; i >= 0; i--) if (!orderId || queue[i]!.orderId === orderId) queue.splice(i, 1);
 }
 
-/** The next fault for this call, if any (an orderId-specific one first). */
-export function takeFault(operation: string, orderId?: string): Fault | undefined {
-  const index = queue.findIndex((q) => q.operation === operation && q.orderId !== undefined && q.orderId === orderId);
-  const i = index >= 0 ? index : queue.findIndex((q) => q.operation === operation && q.orderId === undefined);
+/** The next fault for this call of `channelId`, if any (an orderId-specific one first). */
+export function takeFault(operation: string, orderId: string | undefined, channelId: string): Fault | undefined {
+  const fits = (q: Queued) => q.operation === operation && (q.channelId === undefined || q.channelId === channelId);
+  const index = queue.findIndex((q) => fits(q) && q.orderId !== undefined && q.orderId === orderId);
+  const i = index >= 0 ? index : queue.findIndex((q) => fits(q) && q.orderId === undefined);
   if (i < 0) return undefined;
   const q = queue[i]!;
   q.remaining -= 1;

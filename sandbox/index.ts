@@ -1,9 +1,12 @@
 /**
  * A LINE Pay emulator Worker (development and tests only; never deployed with the gateway).
  * It answers LINE Pay's own paths so that any LINE Pay client can point at it unchanged, and
- * serves the payment page and the `/__sandbox/` test controls.
+ * serves the payment page and the `/__sandbox/` test controls. Every call belongs to the channel
+ * its X-LINE-ChannelId names (channels.ts), is checked with that channel's secret and works on
+ * that channel's ledger.
  */
-import { checkV2, checkV3, type Channel } from "./auth";
+import { checkV2, checkV3 } from "./auth";
+import { ChannelConfigError, channelById, configureChannels, type Registered, type SandboxEnv } from "./channels";
 import type { OpContext } from "./context";
 import { controls } from "./controls";
 import { deposit } from "./deposit";
@@ -13,12 +16,7 @@ import { posAuthorizations, posCapture, posCheck, posDetails, posPay, posRefund,
 import { capturePayment, checkStatus, confirm, details, refundPayment, request, voidPayment } from "./online";
 import { paymentDecision, paymentPage } from "./payment-page";
 import { checkRegKey, expireRegKey, payPreapproved } from "./preapproved";
-import { countCall, state } from "./store";
-
-interface SandboxEnv {
-  LINEPAY_CHANNEL_ID: string;
-  LINEPAY_CHANNEL_SECRET: string;
-}
+import { countCall } from "./store";
 
 type Match = string[];
 
@@ -32,8 +30,9 @@ interface Route {
   handle: (ctx: OpContext, m: Match) => Response | Promise<Response>;
 }
 
-const byTx = (m: Match, i = 2) => state.byTransaction.get(m[i]!)?.orderId;
-const byRegKey = (m: Match) => state.regKeys.get(decodeURIComponent(m[2]!))?.orderId;
+const byTx = (ctx: OpContext, m: Match, i = 2) => ctx.ledger.byTransaction.get(m[i]!)?.orderId;
+const byRegKey = (ctx: OpContext, m: Match) => ctx.ledger.regKeys.get(decodeURIComponent(m[2]!))?.orderId;
+const tx = (ctx: OpContext, m: Match) => ctx.ledger.byTransaction.get(m[2]!);
 const fromBody = (ctx: OpContext) => (typeof ctx.body.orderId === "string" ? ctx.body.orderId : undefined);
 const provider = (ctx: OpContext) => (ctx.version === "v4" ? { paymentProvider: "TSP" } : {});
 const V = "/(v3|v4)/payments";
@@ -52,7 +51,7 @@ const ROUTES: Route[] = [
     pattern: new RegExp(`^${V}/(\\d+)/confirm$`),
     operation: "confirm",
     auth: "v3",
-    orderId: (_c, m) => byTx(m),
+    orderId: byTx,
     handle: (ctx, m) => confirm(ctx, m[2]!),
   },
   {
@@ -60,24 +59,24 @@ const ROUTES: Route[] = [
     pattern: new RegExp(`^${V}/authorizations/(\\d+)/capture$`),
     operation: "capture",
     auth: "v3",
-    orderId: (_c, m) => byTx(m),
-    handle: (ctx, m) => capturePayment(ctx, state.byTransaction.get(m[2]!), provider(ctx)),
+    orderId: byTx,
+    handle: (ctx, m) => capturePayment(ctx, tx(ctx, m), provider(ctx)),
   },
   {
     method: "POST",
     pattern: new RegExp(`^${V}/authorizations/(\\d+)/void$`),
     operation: "void",
     auth: "v3",
-    orderId: (_c, m) => byTx(m),
-    handle: (_ctx, m) => voidPayment(state.byTransaction.get(m[2]!)),
+    orderId: byTx,
+    handle: (ctx, m) => voidPayment(tx(ctx, m)),
   },
   {
     method: "POST",
     pattern: new RegExp(`^${V}/(\\d+)/refund$`),
     operation: "refund",
     auth: "v3",
-    orderId: (_c, m) => byTx(m),
-    handle: (ctx, m) => refundPayment(ctx, state.byTransaction.get(m[2]!)),
+    orderId: byTx,
+    handle: (ctx, m) => refundPayment(ctx, tx(ctx, m)),
   },
   {
     method: "GET",
@@ -86,7 +85,7 @@ const ROUTES: Route[] = [
     auth: "v3",
     orderId: (ctx) =>
       ctx.url.searchParams.get("orderId") ??
-      state.byTransaction.get(ctx.url.searchParams.get("transactionId") ?? "")?.orderId,
+      ctx.ledger.byTransaction.get(ctx.url.searchParams.get("transactionId") ?? "")?.orderId,
     handle: (ctx) => details(ctx),
   },
   {
@@ -94,7 +93,7 @@ const ROUTES: Route[] = [
     pattern: new RegExp(`^${V}/requests/(\\d+)/check$`),
     operation: "check",
     auth: "v3",
-    orderId: (_c, m) => byTx(m),
+    orderId: byTx,
     handle: (ctx, m) => checkStatus(ctx, m[2]!),
   },
   {
@@ -102,8 +101,8 @@ const ROUTES: Route[] = [
     pattern: new RegExp(`^${V}/preapprovedPay/([^/]+)/check$`),
     operation: "preapproved.check",
     auth: "v3",
-    orderId: (_c, m) => byRegKey(m),
-    handle: (_ctx, m) => checkRegKey(decodeURIComponent(m[2]!)),
+    orderId: byRegKey,
+    handle: (ctx, m) => checkRegKey(ctx.ledger, decodeURIComponent(m[2]!)),
   },
   {
     method: "POST",
@@ -118,8 +117,8 @@ const ROUTES: Route[] = [
     pattern: new RegExp(`^${V}/preapprovedPay/([^/]+)/expire$`),
     operation: "preapproved.expire",
     auth: "v3",
-    orderId: (_c, m) => byRegKey(m),
-    handle: (_ctx, m) => expireRegKey(decodeURIComponent(m[2]!)),
+    orderId: byRegKey,
+    handle: (ctx, m) => expireRegKey(ctx.ledger, decodeURIComponent(m[2]!)),
   },
   {
     method: "POST",
@@ -135,7 +134,7 @@ const ROUTES: Route[] = [
     operation: "pos.check",
     auth: "v2",
     orderId: (_c, m) => decodeURIComponent(m[1]!),
-    handle: (_ctx, m) => posCheck(decodeURIComponent(m[1]!)),
+    handle: (ctx, m) => posCheck(ctx.ledger, decodeURIComponent(m[1]!)),
   },
   {
     method: "POST",
@@ -143,7 +142,7 @@ const ROUTES: Route[] = [
     operation: "pos.void",
     auth: "v2",
     orderId: (_c, m) => decodeURIComponent(m[1]!),
-    handle: (_ctx, m) => posVoid(decodeURIComponent(m[1]!)),
+    handle: (ctx, m) => posVoid(ctx, decodeURIComponent(m[1]!)),
   },
   {
     method: "POST",
@@ -190,7 +189,6 @@ const ROUTES: Route[] = [
 async function linePay(
   request: Request,
   url: URL,
-  channel: Channel,
   route: Route,
   match: Match,
   background: ExecutionContext,
@@ -206,7 +204,12 @@ async function linePay(
       badJson = true;
     }
   }
+  // LINE Pay answers an unknown channel id 1106 before looking at anything else.
+  const registered: Registered | undefined = channelById(request.headers.get("X-LINE-ChannelId"));
+  if (!registered) return envelope("1106", "Header information error.");
+  const { channel, ledger } = registered;
   const ctx: OpContext = {
+    ledger,
     request,
     url,
     body,
@@ -215,20 +218,20 @@ async function linePay(
   };
   const orderId = route.orderId(ctx, match);
   const regKey = route.operation.startsWith("preapproved.") ? decodeURIComponent(match[2] ?? "") : undefined;
-  countCall(route.operation, [orderId, regKey ? `regKey:${regKey}` : undefined]);
+  countCall(ledger, route.operation, [orderId, regKey ? `regKey:${regKey}` : undefined]);
   const device = request.headers.get("X-LINE-MerchantDeviceProfileId");
-  if (orderId && device) state.devices.set(orderId, { ...state.devices.get(orderId), [route.operation]: device });
+  if (orderId && device) ledger.devices.set(orderId, { ...ledger.devices.get(orderId), [route.operation]: device });
 
   const authError = route.auth === "v3" ? await checkV3(request, raw, channel) : await checkV2(request, channel);
   if (authError) return envelope(authError, authError === "1106" ? "Header information error." : "Merchant not found.");
   if (badJson) return envelope("2102", "JSON format error.");
 
-  const fault = takeFault(route.operation, orderId);
+  const fault = takeFault(route.operation, orderId, channel.id);
   if (fault?.type === "returnCode" && fault.phase !== "after") {
-    if (route.operation === "pos.pay" && orderId) state.posFailures.add(orderId);
+    if (route.operation === "pos.pay" && orderId) ledger.posFailures.add(orderId);
     // LINE Pay's rule: a capture failing with 1199 or a card error (1280-1298) cancels the authorization.
     const code = Number(fault.returnCode);
-    const payment = orderId ? state.byOrder.get(orderId) : undefined;
+    const payment = orderId ? ledger.byOrder.get(orderId) : undefined;
     if (
       (route.operation === "capture" || route.operation === "pos.capture") &&
       payment?.payStatus === "AUTHORIZATION"
@@ -244,6 +247,12 @@ async function linePay(
 export default {
   async fetch(request: Request, env: SandboxEnv, background: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
+    try {
+      configureChannels(env);
+    } catch (error) {
+      if (!(error instanceof ChannelConfigError)) throw error;
+      return Response.json({ error: error.message }, { status: 500 });
+    }
     if (url.pathname.startsWith("/__sandbox/")) return controls(request, url);
     const page = /^\/payment\/(\d+)$/.exec(url.pathname);
     if (page) return request.method === "POST" ? paymentDecision(request, page[1]!) : paymentPage(page[1]!);
@@ -252,23 +261,24 @@ export default {
         name: "LINE Pay sandbox (emulator)",
         api: ["/v3|v4/payments/...", "/v2/payments/...", "/v1/partner-deposits"],
         controls: [
+          "POST /__sandbox/channels",
+          "GET /__sandbox/channels",
           "POST /__sandbox/faults",
           "DELETE /__sandbox/faults",
           "POST /__sandbox/reservations/{transactionId}/approve|cancel",
-          "GET /__sandbox/calls",
+          "GET /__sandbox/calls?channelId=",
           "GET /__sandbox/idle",
-          "GET /__sandbox/ledger",
+          "GET /__sandbox/ledger?channelId=",
           "POST /__sandbox/one-time-keys",
-          "GET /__sandbox/regkeys?orderId=",
+          "GET /__sandbox/regkeys?orderId=&channelId=",
           "POST /__sandbox/reset",
         ],
       });
     }
-    const channel = { id: env.LINEPAY_CHANNEL_ID, secret: env.LINEPAY_CHANNEL_SECRET };
     for (const route of ROUTES) {
       if (route.method !== request.method) continue;
       const match = route.pattern.exec(url.pathname);
-      if (match) return linePay(request, url, channel, route, [...match], background);
+      if (match) return linePay(request, url, route, [...match], background);
     }
     return Response.json({ returnCode: "404", returnMessage: "No such LINE Pay API in the sandbox." }, { status: 404 });
   },

@@ -2,26 +2,22 @@
 import { envelope, success } from "./json";
 import { SUPPORTED_CURRENCIES, isoNow, type OpContext } from "./context";
 import { capturePayment, refundPayment, voidPayment } from "./online";
-import { detailOf, newTransactionId, payInfo, refunded, state, type Payment } from "./store";
+import { detailOf, myCodes, newTransactionId, payInfo, refunded, type Ledger, type Payment } from "./store";
 
 export function posPay(ctx: OpContext): Response {
   const b = ctx.body;
   if (typeof b.orderId !== "string" || typeof b.amount !== "number" || typeof b.productName !== "string")
     return envelope("2101", "Parameter error.");
   const key = String(b.oneTimeKey ?? "");
-  const minted = state.oneTimeKeys.get(key);
-  if (
-    !/^(\d{12}|\d{18}|\d{19})$/.test(key) ||
-    state.usedOneTimeKeys.has(key) ||
-    (minted && minted.expiresAt < ctx.now)
-  ) {
-    state.posFailures.add(b.orderId);
+  const minted = myCodes.minted.get(key);
+  if (!/^(\d{12}|\d{18}|\d{19})$/.test(key) || myCodes.used.has(key) || (minted && minted.expiresAt < ctx.now)) {
+    ctx.ledger.posFailures.add(b.orderId);
     return envelope("1133", "The oneTimeKey is invalid or expired.");
   }
   if (!SUPPORTED_CURRENCIES.includes(String(b.currency))) return envelope("1178", "Unsupported currency.");
   if (b.amount <= 0) return envelope("1183", "Amount must be greater than 0.");
-  if (state.byOrder.has(b.orderId)) return envelope("1172", "Existing same orderId.");
-  state.usedOneTimeKeys.add(key);
+  if (ctx.ledger.byOrder.has(b.orderId)) return envelope("1172", "Existing same orderId.");
+  myCodes.used.add(key);
   const capture = b.capture !== false;
   const p: Payment = {
     transactionId: newTransactionId(),
@@ -42,8 +38,8 @@ export function posPay(ctx: OpContext): Response {
     transactionDate: isoNow(),
   };
   p.captured = capture ? p.charged : 0;
-  state.byTransaction.set(p.transactionId, p);
-  state.byOrder.set(p.orderId, p);
+  ctx.ledger.byTransaction.set(p.transactionId, p);
+  ctx.ledger.byOrder.set(p.orderId, p);
   const info: Record<string, unknown> = {
     transactionId: p.transactionId,
     orderId: p.orderId,
@@ -54,29 +50,29 @@ export function posPay(ctx: OpContext): Response {
   return success(info);
 }
 
-const posPayment = (orderId: string): Payment | undefined => {
-  const p = state.byOrder.get(orderId);
+const posPayment = (ledger: Ledger, orderId: string): Payment | undefined => {
+  const p = ledger.byOrder.get(orderId);
   return p?.kind === "pos" ? p : undefined;
 };
 
-export function posCheck(orderId: string): Response {
-  const p = posPayment(orderId);
+export function posCheck(ledger: Ledger, orderId: string): Response {
+  const p = posPayment(ledger, orderId);
   if (!p)
-    return state.posFailures.has(orderId)
+    return ledger.posFailures.has(orderId)
       ? success({ status: "FAIL" })
       : envelope("1150", "Transaction record not found.");
   const fullyRefunded = p.payStatus === "CAPTURE" && p.captured > 0 && refunded(p) >= p.captured;
   return success({ status: fullyRefunded ? "REFUND" : "COMPLETE" });
 }
 
-export const posVoid = (orderId: string) => voidPayment(posPayment(orderId));
-export const posCapture = (ctx: OpContext, orderId: string) => capturePayment(ctx, posPayment(orderId));
-export const posRefund = (ctx: OpContext, orderId: string) => refundPayment(ctx, posPayment(orderId));
+export const posVoid = (ctx: OpContext, orderId: string) => voidPayment(posPayment(ctx.ledger, orderId));
+export const posCapture = (ctx: OpContext, orderId: string) => capturePayment(ctx, posPayment(ctx.ledger, orderId));
+export const posRefund = (ctx: OpContext, orderId: string) => refundPayment(ctx, posPayment(ctx.ledger, orderId));
 
 export function posAuthorizations(ctx: OpContext): Response {
   const orderId = ctx.url.searchParams.get("orderId");
   if (!orderId) return envelope("2101", "orderId is required.");
-  const p = posPayment(orderId);
+  const p = posPayment(ctx.ledger, orderId);
   if (!p || p.capture) return success([]);
   return success([
     {
@@ -93,6 +89,6 @@ export function posAuthorizations(ctx: OpContext): Response {
 export function posDetails(ctx: OpContext): Response {
   const orderId = ctx.url.searchParams.get("orderId");
   if (!orderId) return envelope("2101", "orderId is required.");
-  const p = posPayment(orderId);
+  const p = posPayment(ctx.ledger, orderId);
   return success(p && p.payStatus === "CAPTURE" ? [detailOf(p)] : []);
 }

@@ -4,17 +4,7 @@
  */
 import { envelope, success } from "./json";
 import { RESERVATION_WINDOW_MS, SUPPORTED_CURRENCIES, integerCurrency, isoNow, type OpContext } from "./context";
-import {
-  detailOf,
-  newRegKey,
-  newTransactionId,
-  payInfo,
-  randomDigits,
-  refunded,
-  round2,
-  state,
-  type Payment,
-} from "./store";
+import { detailOf, newRegKey, newTransactionId, payInfo, randomDigits, refunded, round2, type Payment } from "./store";
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -46,7 +36,7 @@ export function request(ctx: OpContext): Response {
       p.products.reduce((s: number, x: Body) => s + cents(x.price) * x.quantity, 0) === cents(p.amount),
   );
   if (packages !== cents(b.amount) || !productsFit) return envelope("2101", "Parameter error: amounts do not add up.");
-  if (state.byOrder.has(b.orderId)) return envelope("1172", "Existing same orderId.");
+  if (ctx.ledger.byOrder.has(b.orderId)) return envelope("1172", "Existing same orderId.");
   const payment: Payment = {
     transactionId: newTransactionId(),
     orderId: b.orderId,
@@ -63,8 +53,8 @@ export function request(ctx: OpContext): Response {
     captured: 0,
     refunds: [],
   };
-  state.byTransaction.set(payment.transactionId, payment);
-  state.byOrder.set(payment.orderId, payment);
+  ctx.ledger.byTransaction.set(payment.transactionId, payment);
+  ctx.ledger.byOrder.set(payment.orderId, payment);
   const token = randomDigits(12);
   return success({
     transactionId: payment.transactionId,
@@ -74,7 +64,7 @@ export function request(ctx: OpContext): Response {
 }
 
 export function checkStatus(ctx: OpContext, transactionId: string): Response {
-  const p = state.byTransaction.get(transactionId);
+  const p = ctx.ledger.byTransaction.get(transactionId);
   if (!p || p.kind !== "online") return envelope("1150", "Transaction record not found.");
   if (expired(p, ctx.now)) return envelope("0121", "Cancelled or expired.");
   switch (p.reservation) {
@@ -92,7 +82,7 @@ export function checkStatus(ctx: OpContext, transactionId: string): Response {
 }
 
 export function confirm(ctx: OpContext, transactionId: string): Response {
-  const p = state.byTransaction.get(transactionId);
+  const p = ctx.ledger.byTransaction.get(transactionId);
   if (!p || p.kind !== "online") return envelope("1150", "Transaction record not found.");
   if (p.reservation === "COMPLETED") return envelope("1172", "Existing same orderId.");
   if (expired(p, ctx.now) || p.reservation === "CANCELLED") return envelope("1180", "The payment time has expired.");
@@ -114,7 +104,7 @@ export function confirm(ctx: OpContext, transactionId: string): Response {
   if (!p.capture) info.authorizationExpireDate = new Date(ctx.now + 7 * 86_400_000).toISOString();
   if (p.payType === "PREAPPROVED") {
     p.regKey = newRegKey();
-    state.regKeys.set(p.regKey, { regKey: p.regKey, orderId: p.orderId, status: "ACTIVE", busy: false });
+    ctx.ledger.regKeys.set(p.regKey, { regKey: p.regKey, orderId: p.orderId, status: "ACTIVE", busy: false });
     info.regKey = p.regKey;
   }
   return success(info);
@@ -164,11 +154,11 @@ export function details(ctx: OpContext): Response {
   if (ids.length === 0 && orders.length === 0) return envelope("2101", "transactionId or orderId is required.");
   const found = new Map<string, Payment>();
   for (const id of ids) {
-    const p = state.byTransaction.get(id);
+    const p = ctx.ledger.byTransaction.get(id);
     if (p?.payStatus) found.set(p.transactionId, p);
   }
   for (const o of orders) {
-    const p = state.byOrder.get(o);
+    const p = ctx.ledger.byOrder.get(o);
     if (p?.payStatus) found.set(p.transactionId, p);
   }
   return success([...found.values()].map((p) => detailOf(p, ctx.version === "v4" ? "TSP" : undefined)));

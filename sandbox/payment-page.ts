@@ -3,7 +3,17 @@
  * (303) to the merchant's confirmUrl / cancelUrl with transactionId and orderId appended,
  * as LINE Pay does.
  */
-import { state, type Payment } from "./store";
+import { allChannels } from "./channels";
+import type { Payment } from "./store";
+
+/** A reservation by transactionId, whichever channel made it (transactionIds are unique across channels). */
+export function findReservation(transactionId: string): Payment | undefined {
+  for (const { ledger } of allChannels()) {
+    const p = ledger.byTransaction.get(transactionId);
+    if (p) return p;
+  }
+  return undefined;
+}
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -57,7 +67,7 @@ function backLink(p: Payment): string {
 }
 
 export function paymentPage(transactionId: string): Response {
-  const p = state.byTransaction.get(transactionId);
+  const p = findReservation(transactionId);
   if (!p || p.kind !== "online") return page("Not found", "<h1>Payment not found</h1>", 404);
   if (p.reservation !== "WAITING")
     return page(
@@ -77,7 +87,7 @@ ${p.payType === "PREAPPROVED" ? '<p class="muted">You also allow this merchant t
 }
 
 export async function paymentDecision(request: Request, transactionId: string): Promise<Response> {
-  const p = state.byTransaction.get(transactionId);
+  const p = findReservation(transactionId);
   if (!p || p.kind !== "online") return page("Not found", "<h1>Payment not found</h1>", 404);
   const form = await request.formData().catch(() => undefined);
   const approved = form?.get("action") === "approve";

@@ -5,12 +5,12 @@
 import { envelope, success } from "./json";
 import { SUPPORTED_CURRENCIES, isoNow, type OpContext } from "./context";
 import { sleep } from "./faults";
-import { newTransactionId, state, type Payment } from "./store";
+import { newTransactionId, type Ledger, type Payment } from "./store";
 
 const PROCESSING_MS = 20;
 
 export async function payPreapproved(ctx: OpContext, regKey: string): Promise<Response> {
-  const key = state.regKeys.get(regKey);
+  const key = ctx.ledger.regKeys.get(regKey);
   if (!key) return envelope("1190", "regKey does not exist.");
   if (key.status !== "ACTIVE") return envelope("1193", "regKey expired.");
   if (key.busy) return envelope("1197", "A payment with this regKey is already being processed.");
@@ -19,11 +19,11 @@ export async function payPreapproved(ctx: OpContext, regKey: string): Promise<Re
     return envelope("2101", "Parameter error.");
   if (!SUPPORTED_CURRENCIES.includes(String(b.currency))) return envelope("1178", "Unsupported currency.");
   if (b.amount <= 0) return envelope("1183", "Amount must be greater than 0.");
-  if (state.byOrder.has(b.orderId)) return envelope("1172", "Existing same orderId.");
+  if (ctx.ledger.byOrder.has(b.orderId)) return envelope("1172", "Existing same orderId.");
   key.busy = true;
   try {
     await sleep(PROCESSING_MS);
-    if (state.byOrder.has(b.orderId)) return envelope("1172", "Existing same orderId.");
+    if (ctx.ledger.byOrder.has(b.orderId)) return envelope("1172", "Existing same orderId.");
     const capture = b.capture !== false;
     const p: Payment = {
       transactionId: newTransactionId(),
@@ -42,8 +42,8 @@ export async function payPreapproved(ctx: OpContext, regKey: string): Promise<Re
       transactionDate: isoNow(),
     };
     p.captured = capture ? p.charged : 0;
-    state.byTransaction.set(p.transactionId, p);
-    state.byOrder.set(p.orderId, p);
+    ctx.ledger.byTransaction.set(p.transactionId, p);
+    ctx.ledger.byOrder.set(p.orderId, p);
     // LINE Pay's answer carries no payInfo (LINEPAY.md): the amount is in the payment details.
     const info: Record<string, unknown> = {
       transactionId: p.transactionId,
@@ -57,14 +57,14 @@ export async function payPreapproved(ctx: OpContext, regKey: string): Promise<Re
   }
 }
 
-export function checkRegKey(regKey: string): Response {
-  const key = state.regKeys.get(regKey);
+export function checkRegKey(ledger: Ledger, regKey: string): Response {
+  const key = ledger.regKeys.get(regKey);
   if (!key) return envelope("1190", "regKey does not exist.");
   return key.status === "ACTIVE" ? envelope("0000", "Success.") : envelope("1193", "regKey expired.");
 }
 
-export function expireRegKey(regKey: string): Response {
-  const key = state.regKeys.get(regKey);
+export function expireRegKey(ledger: Ledger, regKey: string): Response {
+  const key = ledger.regKeys.get(regKey);
   if (!key) return envelope("1190", "regKey does not exist.");
   key.status = "EXPIRED";
   return success();

@@ -1,7 +1,9 @@
 /**
- * The emulator's memory: reservations, payments, regKeys, deposits, My Codes and call counts.
- * One isolate serves the sandbox under Miniflare and `wrangler dev`, so module state is the
- * LINE Pay "database"; `/__sandbox/reset` clears it.
+ * The emulator's memory. Each channel (a merchant at LINE Pay, channels.ts) has its own ledger:
+ * reservations, payments, regKeys, deposits and call counts, so two channels may use the same
+ * orderId, as at LINE Pay. My Codes belong to the customer, not to a channel: one is good for
+ * one payment at any merchant. One isolate serves the sandbox under Miniflare and `wrangler
+ * dev`, so module state is the LINE Pay "database"; `/__sandbox/reset` clears it.
  */
 
 export type PayStatus = "CAPTURE" | "AUTHORIZATION" | "VOIDED_AUTHORIZATION" | "EXPIRED_AUTHORIZATION";
@@ -54,30 +56,40 @@ export interface DepositRecord {
   transactionDate: string;
 }
 
-export const state = {
-  byTransaction: new Map<string, Payment>(),
-  byOrder: new Map<string, Payment>(),
+export interface Ledger {
+  byTransaction: Map<string, Payment>;
+  byOrder: Map<string, Payment>;
   /** orderIds whose v2 pay was refused (check answers FAIL) */
-  posFailures: new Set<string>(),
-  regKeys: new Map<string, RegKeyRecord>(),
-  deposits: new Map<string, DepositRecord>(),
-  oneTimeKeys: new Map<string, { expiresAt: number; used: boolean }>(),
-  usedOneTimeKeys: new Set<string>(),
-  calls: new Map<string, Record<string, number>>(),
+  posFailures: Set<string>;
+  regKeys: Map<string, RegKeyRecord>;
+  deposits: Map<string, DepositRecord>;
+  /** "*" (every call), an orderId or `regKey:<regKey>` → operation → calls that reached it */
+  calls: Map<string, Record<string, number>>;
   /** orderId → operation → the X-LINE-MerchantDeviceProfileId it came with (v2 calls) */
-  devices: new Map<string, Record<string, string>>(),
+  devices: Map<string, Record<string, string>>;
+}
+
+export function newLedger(): Ledger {
+  return {
+    byTransaction: new Map(),
+    byOrder: new Map(),
+    posFailures: new Set(),
+    regKeys: new Map(),
+    deposits: new Map(),
+    calls: new Map(),
+    devices: new Map(),
+  };
+}
+
+/** The customers' My Codes: minted by `/__sandbox/one-time-keys`, each good for one payment anywhere. */
+export const myCodes = {
+  minted: new Map<string, { expiresAt: number; used: boolean }>(),
+  used: new Set<string>(),
 };
 
-export function resetState(): void {
-  state.byTransaction.clear();
-  state.byOrder.clear();
-  state.posFailures.clear();
-  state.regKeys.clear();
-  state.deposits.clear();
-  state.oneTimeKeys.clear();
-  state.usedOneTimeKeys.clear();
-  state.calls.clear();
-  state.devices.clear();
+export function resetMyCodes(): void {
+  myCodes.minted.clear();
+  myCodes.used.clear();
 }
 
 let counter = Math.floor(Math.random() * 1e9);
@@ -97,11 +109,11 @@ export function newRegKey(): string {
   return "RK" + Array.from(crypto.getRandomValues(new Uint8Array(13)), (b) => alphabet[b % alphabet.length]).join("");
 }
 
-export function countCall(operation: string, keys: (string | undefined)[]): void {
+export function countCall(ledger: Ledger, operation: string, keys: (string | undefined)[]): void {
   for (const key of ["*", ...keys.filter((k): k is string => !!k)]) {
-    const counts = state.calls.get(key) ?? {};
+    const counts = ledger.calls.get(key) ?? {};
     counts[operation] = (counts[operation] ?? 0) + 1;
-    state.calls.set(key, counts);
+    ledger.calls.set(key, counts);
   }
 }
 

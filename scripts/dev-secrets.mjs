@@ -10,21 +10,9 @@ export class DevVarsError extends Error {}
 
 const base64url = (bytes) => randomBytes(bytes).toString("base64url");
 
-/** Each secret the gateway needs locally: how to make one, and what a usable one looks like. */
-export const DEV_SECRETS = {
-  LINEPAY_CHANNEL_ID: {
-    make: () => String(randomInt(1_000_000_000, 2_000_000_000)),
-    usable: (v) => /^\d{10}$/.test(v) || "must be 10 digits",
-  },
-  LINEPAY_CHANNEL_SECRET: {
-    make: () => randomBytes(16).toString("hex"),
-    usable: (v) => v.length >= 16 || "must be at least 16 characters",
-  },
-  AUTH_JWT_SECRET: {
-    make: () => base64url(32),
-    usable: (v) => v.length >= 32 || "must be at least 32 characters (an HS256 key)",
-  },
-  REGKEY_KEYS: {
+/** A keyring secret (REGKEY_KEYS, MERCHANT_KEYS): one kid, a fresh 32-byte key. */
+function keyring() {
+  return {
     make: () => JSON.stringify({ active: "k1", keys: { k1: base64url(32) } }),
     usable: (v) => {
       let parsed;
@@ -39,7 +27,24 @@ export const DEV_SECRETS = {
         'must look like {"active":"k1","keys":{"k1":"<base64url of 32 bytes>"}}'
       );
     },
+  };
+}
+
+/** Each secret the gateway needs locally: how to make one, and what a usable one looks like. */
+export const DEV_SECRETS = {
+  LINEPAY_CHANNEL_ID: {
+    make: () => String(randomInt(1_000_000_000, 2_000_000_000)),
+    usable: (v) => /^\d{10}$/.test(v) || "must be 10 digits",
   },
+  LINEPAY_CHANNEL_SECRET: {
+    make: () => randomBytes(16).toString("hex"),
+    usable: (v) => v.length >= 16 || "must be at least 16 characters",
+  },
+  AUTH_JWT_SECRET: {
+    make: () => base64url(32),
+    usable: (v) => v.length >= 32 || "must be at least 32 characters (an HS256 key)",
+  },
+  REGKEY_KEYS: keyring(),
   DEPOSIT_WEBHOOK_SECRET: {
     make: () => `whsec_${randomBytes(32).toString("base64")}`,
     usable: (v) => v.split(/\s+/).every((s) => /^whsec_[A-Za-z0-9+/]+=*$/.test(s)) || "must be whsec_<base64>",
@@ -51,6 +56,8 @@ export const DEV_SECRETS = {
       (/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v.slice(6), "base64").length >= 16) ||
       "must be whsec_<base64 of at least 16 bytes>",
   },
+  // Seals the secrets of merchants registered with PUT /v1/merchants/{merchantId}.
+  MERCHANT_KEYS: keyring(),
 };
 
 /**

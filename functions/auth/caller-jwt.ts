@@ -21,7 +21,8 @@ import type { Config } from "../../model/config";
 import { logEdge } from "../log";
 import { AuthError } from "./auth-error";
 
-export type Scope = "payments" | "pos" | "deposits";
+/** `admin` manages merchants (/v1/merchants) and nothing else; the others grant no admin route. */
+export type Scope = "payments" | "pos" | "deposits" | "admin";
 
 /** Real tokens are well under 2 KiB; a cap keeps header parsing and HMAC work bounded. */
 export const MAX_TOKEN_CHARS = 8 * 1024;
@@ -33,7 +34,7 @@ const ASYMMETRIC_ALGS = ["RS256", "PS256", "ES256", "EdDSA"];
  */
 export const CLOCK_TOLERANCE_S = 30;
 
-const REALM = 'Bearer realm="linepay-gateway"';
+export const REALM = 'Bearer realm="linepay-gateway"';
 
 export interface CallerKeys {
   /** HS256 key: the UTF-8 bytes of AUTH_JWT_SECRET, or that key already imported. */

@@ -1,25 +1,52 @@
 /**
- * What every route handler shares: the handler type, caller authentication, and the one way
- * to an order object (`ORDERS.getByName("<scope>:<id>")`, model/rpc.ts). Handlers authenticate
- * and validate first, so a refused request never reaches a Durable Object.
+ * What every route handler shares: the handler type, caller authentication (with the merchant
+ * the caller acts for), and the one way to an order object (`ORDERS.getByName("<scope>:<id>")`,
+ * model/rpc.ts). Handlers authenticate and validate first, so a refused request never reaches
+ * an order object.
  */
 import type { IRequest } from "itty-router";
 import type { OrderCommand } from "../../model/commands";
 import { readConfig, type Config } from "../../model/config";
+import type { Merchant } from "../../model/merchant";
 import { objectName, type OrderObjectRpc, type OrderRef } from "../../model/rpc";
 import { requireScope, type Scope } from "../auth/caller-jwt";
+import { callerMerchant, type MerchantRule } from "../auth/caller-merchant";
 import { GatewayError } from "../../model/problem";
 import { logEdge } from "../log";
 import { answerToResponse } from "../respond";
 
 export type Handler = (request: IRequest, env: Env, ctx: ExecutionContext) => Promise<Response>;
 
-/** Checks the configuration and the caller's token for `scopes` (any one suffices). */
-export async function authorize(request: IRequest, env: Env, scopes: Scope | readonly Scope[]): Promise<Config> {
+export interface Caller {
+  config: Config;
+  /** whom the caller acts for: its token's `merchant` claim, or the default merchant */
+  merchant: Merchant;
+}
+
+/**
+ * Checks the configuration, the caller's token for `scopes` (any one suffices: 401 / 403), and
+ * the merchant its `merchant` claim names (403 when unknown, or disabled unless `rule` allows).
+ */
+export async function authorize(
+  request: IRequest,
+  env: Env,
+  scopes: Exclude<Scope, "admin"> | readonly Exclude<Scope, "admin">[],
+  rule: MerchantRule = {},
+): Promise<Caller> {
   const config = readConfig(env);
-  await requireScope(request, config, scopes);
+  const claims = await requireScope(request, config, scopes);
+  return { config, merchant: await callerMerchant(claims, config, env, rule) };
+}
+
+/** The admin routes: scope `admin`, and no merchant (an admin manages them all). */
+export async function authorizeAdmin(request: IRequest, env: Env): Promise<Config> {
+  const config = readConfig(env);
+  await requireScope(request, config, "admin");
   return config;
 }
+
+/** Routes that continue a disabled merchant's existing orders (CONTRACT.md: reads, refunds, recovery). */
+export const CONTINUES_EXISTING: MerchantRule = { allowDisabled: true };
 
 function orderObject(env: Env, ref: OrderRef): OrderObjectRpc {
   return env.ORDERS.getByName(objectName(ref));

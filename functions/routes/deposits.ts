@@ -1,7 +1,7 @@
 /** Partner deposits by API (`/v1/deposits`, scope `deposits`), each in the object `deposit:<depositId>`. */
 import { pathParam, readJson } from "../validation/read-body";
 import { DepositIdSchema, DepositSchema } from "../validation/schemas";
-import { authorize, runOnOrder, viewOrder, type Handler } from "./context";
+import { CONTINUES_EXISTING, authorize, runOnOrder, viewOrder, type Handler } from "./context";
 
 export const createDeposit: Handler = async (request, env) => {
   await authorize(request, env, "deposits");
@@ -10,7 +10,7 @@ export const createDeposit: Handler = async (request, env) => {
 };
 
 export const getDeposit: Handler = async (request, env) => {
-  await authorize(request, env, "deposits");
+  await authorize(request, env, "deposits", CONTINUES_EXISTING);
   const depositId = pathParam(DepositIdSchema, request.params.depositId, "depositId");
   return viewOrder(env, { scope: "deposit", id: depositId });
 };

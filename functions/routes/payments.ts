@@ -14,7 +14,7 @@ import {
   ReserveSchema,
   VoidSchema,
 } from "../validation/schemas";
-import { authorize, runOnOrder, viewOrder, type Handler } from "./context";
+import { CONTINUES_EXISTING, authorize, runOnOrder, viewOrder, type Handler } from "./context";
 
 const orderRef = (request: IRequest): OrderRef => ({
   scope: "order",
@@ -42,7 +42,7 @@ export const capture: Handler = async (request, env) => {
 };
 
 export const voidPayment: Handler = async (request, env) => {
-  await authorize(request, env, ["payments", "pos"]);
+  await authorize(request, env, ["payments", "pos"], CONTINUES_EXISTING);
   const ref = orderRef(request);
   await readJson(request, VoidSchema, { optional: true });
   return runOnOrder(env, ref, { op: "void" });
@@ -50,7 +50,7 @@ export const voidPayment: Handler = async (request, env) => {
 
 /** Several partial refunds of one order are legitimate, so the Idempotency-Key names each one. */
 export const refund: Handler = async (request, env) => {
-  await authorize(request, env, ["payments", "pos"]);
+  await authorize(request, env, ["payments", "pos"], CONTINUES_EXISTING);
   const ref = orderRef(request);
   const idempotencyKey = requiredHeader(request, IdempotencyKeySchema, "Idempotency-Key");
   const { refundAmount } = await readJson(request, RefundSchema, { optional: true });
@@ -62,6 +62,6 @@ export const refund: Handler = async (request, env) => {
 };
 
 export const getPayment: Handler = async (request, env) => {
-  await authorize(request, env, ["payments", "pos"]);
+  await authorize(request, env, ["payments", "pos"], CONTINUES_EXISTING);
   return viewOrder(env, orderRef(request));
 };

@@ -12,7 +12,7 @@ import type { RegKeyLaneRpc } from "../../model/rpc";
 import { answerToResponse } from "../respond";
 import { readJson } from "../validation/read-body";
 import { PreapprovedPaySchema, RegKeyTokenSchema } from "../validation/schemas";
-import { authorize, runOnOrder, type Handler } from "./context";
+import { CONTINUES_EXISTING, authorize, runOnOrder, type Handler } from "./context";
 
 async function tokenIdOf(request: IRequest): Promise<string> {
   let token: string;
@@ -35,13 +35,13 @@ export const preapprovedPay: Handler = async (request, env) => {
 };
 
 export const regKeyStatus: Handler = async (request, env) => {
-  await authorize(request, env, "payments");
+  await authorize(request, env, "payments", CONTINUES_EXISTING);
   const tid = await tokenIdOf(request);
   return answerToResponse(await lane(env, tid).status(tid));
 };
 
 export const regKeyExpire: Handler = async (request, env) => {
-  await authorize(request, env, "payments");
+  await authorize(request, env, "payments", CONTINUES_EXISTING);
   const tid = await tokenIdOf(request);
   return answerToResponse(await lane(env, tid).expire(tid));
 };

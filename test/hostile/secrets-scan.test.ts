@@ -1,13 +1,16 @@
 /**
  * A representative run of every flow, faults included, with every log line and response body
  * captured: none may contain the channel secret, a regKey, the JWT secret, the webhook secrets
- * (deposits' and events'), an event's signature or the regKey vault's keys. The gateway's Worker and objects run in this isolate, so
+ * (deposits' and events'), an event's signature, the regKey vault's keys, a registered merchant's
+ * channel and webhook secrets (sent with PUT, rotated, refused in a bad PUT, used by its webhook)
+ * or MERCHANT_KEYS. The gateway's Worker and objects run in this isolate, so
  * console spies see their logs.
  */
 import { env } from "cloudflare:workers";
 import { fireAlarm } from "../support/flows";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { call, reserveBody, uniqueId, type Called } from "../support/gateway";
+import { admin, merchantToken, newChannelSecret, newWhsec, registerMerchant } from "../support/merchants";
 import { sandbox } from "../support/sandbox";
 import { deliver } from "../support/webhooks";
 import { deliveryJournal, enqueue, eventMessage, eventually, receiver } from "../support/events";
@@ -102,6 +105,44 @@ describe("secrets", () => {
       (d) => d.headers["webhook-signature"]!,
     );
     expect(signatures).toHaveLength(2);
+    // A registered merchant: its PUT, GET, a rotation, a refused PUT carrying secrets, a payment
+    // call acting for it, its deposit webhook signed right and wrong, and its DELETE.
+    const m = await registerMerchant();
+    bodies.push(m.put.text);
+    keep(await admin("GET", m.merchantId));
+    const rotatedSecret = newChannelSecret();
+    keep(await admin("PUT", m.merchantId, { channelId: m.channelId, channelSecret: rotatedSecret }));
+    const refusedSecret = newWhsec();
+    keep(
+      await admin("PUT", m.merchantId, {
+        channelId: m.channelId,
+        channelSecret: newChannelSecret().slice(0, 10),
+        eventsWebhookSecret: refusedSecret.slice(0, 20),
+        depositWebhookSecret: `${refusedSecret} nope`,
+      }),
+    );
+    keep(
+      await call("POST", "/v1/payments", {
+        body: reserveBody(uniqueId("sec")),
+        headers: { Authorization: `Bearer ${await merchantToken(m.merchantId)}` },
+      }),
+    );
+    const merchantDeposit = JSON.stringify({
+      type: "deposit.requested",
+      data: { depositId: uniqueId("sec"), linePayNumber: "09012345678", amount: 100, currency: "JPY" },
+    });
+    const hook = `/v1/webhooks/deposits/${m.merchantId}`;
+    bodies.push(
+      JSON.stringify((await deliver({ path: hook, secret: m.depositWebhookSecret, body: merchantDeposit })).body),
+      JSON.stringify((await deliver({ path: hook, secret: newWhsec(), body: merchantDeposit })).body),
+    );
+    keep(await admin("DELETE", m.merchantId));
+    keep(
+      await call("POST", "/v1/payments", {
+        body: reserveBody(uniqueId("sec")),
+        headers: { Authorization: `Bearer ${await merchantToken(m.merchantId)}` },
+      }),
+    );
 
     // Bad callers.
     keep(await call("GET", `/v1/payments/${online}`, { headers: { Authorization: "Bearer not.a.token" } }));
@@ -119,6 +160,10 @@ describe("secrets", () => {
       env.EVENTS_WEBHOOK_SECRET,
       env.EVENTS_WEBHOOK_SECRET.replace(/^whsec_/, ""),
       ...signatures.map((s) => s.replace(/^v1,/, "")),
+      m.channelSecret,
+      rotatedSecret,
+      ...[m.eventsWebhookSecret, m.depositWebhookSecret, refusedSecret].flatMap((s) => [s, s.replace(/^whsec_/, "")]),
+      ...Object.values((JSON.parse(env.MERCHANT_KEYS) as { keys: Record<string, string> }).keys),
     ];
     expect(logs.length).toBeGreaterThan(10);
     for (const secret of secrets) {

@@ -44,7 +44,13 @@ describe("ensureDevVars", () => {
     ].join("\n");
     writeFileSync(path, before);
     const { vars, added } = ensureDevVars(path);
-    expect(added).toEqual(["AUTH_JWT_SECRET", "REGKEY_KEYS", "DEPOSIT_WEBHOOK_SECRET", "EVENTS_WEBHOOK_SECRET"]);
+    expect(added).toEqual([
+      "AUTH_JWT_SECRET",
+      "REGKEY_KEYS",
+      "DEPOSIT_WEBHOOK_SECRET",
+      "EVENTS_WEBHOOK_SECRET",
+      "MERCHANT_KEYS",
+    ]);
     const text = readFileSync(path, "utf8");
     const lines = text.split("\n");
     expect(lines.slice(0, 5)).toEqual([
@@ -64,6 +70,7 @@ describe("ensureDevVars", () => {
   it.each([
     ["REGKEY_KEYS", "{not json", "REGKEY_KEYS is not valid JSON"],
     ["REGKEY_KEYS", '{"active":"k1","keys":{"k1":"c2hvcnQ"}}', "REGKEY_KEYS must look like"],
+    ["MERCHANT_KEYS", '{"active":"k2","keys":{}}', "MERCHANT_KEYS must look like"],
     ["DEPOSIT_WEBHOOK_SECRET", "secret-without-prefix", "DEPOSIT_WEBHOOK_SECRET must be whsec_"],
     ["EVENTS_WEBHOOK_SECRET", "whsec_c2hvcnQ=", "EVENTS_WEBHOOK_SECRET must be whsec_<base64 of at least 16 bytes>"],
     ["AUTH_JWT_SECRET", "short-secret", "AUTH_JWT_SECRET must be at least 32 characters"],

@@ -79,12 +79,13 @@ describe("npm start", () => {
           "EVENTS_WEBHOOK_SECRET",
           "LINEPAY_CHANNEL_ID",
           "LINEPAY_CHANNEL_SECRET",
+          "MERCHANT_KEYS",
           "REGKEY_KEYS",
         ].sort(),
       );
       expect(text).not.toContain("undefined");
       expect(stack.output()).toContain(
-        `npm start: wrote LINEPAY_CHANNEL_SECRET, AUTH_JWT_SECRET, REGKEY_KEYS, DEPOSIT_WEBHOOK_SECRET, EVENTS_WEBHOOK_SECRET to ${devVars}`,
+        `npm start: wrote LINEPAY_CHANNEL_SECRET, AUTH_JWT_SECRET, REGKEY_KEYS, DEPOSIT_WEBHOOK_SECRET, EVENTS_WEBHOOK_SECRET, MERCHANT_KEYS to ${devVars}`,
       );
 
       const health = await fetch(`${stack.info.gateway}/healthz`);

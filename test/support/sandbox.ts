@@ -21,16 +21,30 @@ async function control(method: string, path: string, body?: unknown): Promise<an
 export type { Fault } from "../../sandbox/faults";
 import type { Fault } from "../../sandbox/faults";
 
+const query = (params: Record<string, string | undefined>) => {
+  const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+  return q.size > 0 ? `?${q}` : "";
+};
 const sandboxCalls = (answer: { calls: Record<string, number> }) => answer.calls;
 
 export const sandbox = {
-  fault: (operation: string, fault: Fault, orderId?: string, times = 1) =>
-    control("POST", "/__sandbox/faults", { operation, fault, times, ...(orderId ? { orderId } : {}) }),
+  /** Registers another channel (its own secret and ledger), or gives a known one a new secret. */
+  channel: (channelId: string, channelSecret: string) =>
+    control("POST", "/__sandbox/channels", { channelId, channelSecret }),
+  fault: (operation: string, fault: Fault, orderId?: string, times = 1, channelId?: string) =>
+    control("POST", "/__sandbox/faults", {
+      operation,
+      fault,
+      times,
+      ...(orderId ? { orderId } : {}),
+      ...(channelId ? { channelId } : {}),
+    }),
   clearFaults: (orderId?: string) =>
     control("DELETE", `/__sandbox/faults${orderId ? `?orderId=${encodeURIComponent(orderId)}` : ""}`),
   approve: (transactionId: string) => control("POST", `/__sandbox/reservations/${transactionId}/approve`),
   cancel: (transactionId: string) => control("POST", `/__sandbox/reservations/${transactionId}/cancel`),
-  async calls(filter: { orderId?: string; regKey?: string } = {}): Promise<Record<string, number>> {
+  /** Calls of the first channel, or of `channelId`. */
+  async calls(filter: { orderId?: string; regKey?: string; channelId?: string } = {}): Promise<Record<string, number>> {
     const q = new URLSearchParams(filter as Record<string, string>).toString();
     return (await control("GET", `/__sandbox/calls${q ? `?${q}` : ""}`)).calls;
   },
@@ -46,8 +60,8 @@ export const sandbox = {
   },
   /** Waits until the sandbox has finished work it does after its caller gave up (late faults). */
   idle: () => control("GET", "/__sandbox/idle"),
-  ledger: (orderId?: string) =>
-    control("GET", `/__sandbox/ledger${orderId ? `?orderId=${encodeURIComponent(orderId)}` : ""}`),
+  /** The first channel's ledger, or `channelId`'s. */
+  ledger: (orderId?: string, channelId?: string) => control("GET", `/__sandbox/ledger${query({ orderId, channelId })}`),
   oneTimeKey: async (): Promise<string> => (await control("POST", "/__sandbox/one-time-keys")).oneTimeKey,
-  regKey: (orderId: string) => control("GET", `/__sandbox/regkeys?orderId=${encodeURIComponent(orderId)}`),
+  regKey: (orderId: string, channelId?: string) => control("GET", `/__sandbox/regkeys${query({ orderId, channelId })}`),
 };

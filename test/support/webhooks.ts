@@ -15,6 +15,8 @@ export interface Delivery {
   signature?: string;
   secret?: string;
   omit?: ("webhook-id" | "webhook-timestamp" | "webhook-signature")[];
+  /** another webhook route, e.g. a merchant's `/v1/webhooks/deposits/{merchantId}` */
+  path?: string;
 }
 
 export async function deliver(d: Delivery) {
@@ -30,8 +32,8 @@ export async function deliver(d: Delivery) {
   };
   for (const h of d.omit ?? []) delete headers[h];
   const res = await exports.default.fetch(
-    new Request("http://gateway.test/v1/webhooks/deposits", { method: "POST", headers, body: d.body }),
+    new Request(`http://gateway.test${d.path ?? "/v1/webhooks/deposits"}`, { method: "POST", headers, body: d.body }),
   );
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, id };
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined, id };
 }

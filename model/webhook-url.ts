@@ -1,0 +1,30 @@
+/**
+ * Where the gateway may send a signed webhook (a merchant's `eventsWebhookUrl`): https, or plain
+ * http only to a host that cannot be on the public internet, loopback or a reserved test name
+ * (localhost, *.localhost, 127.0.0.0/8, [::1] — RFC 6761 — and *.test — RFC 2606), so a local
+ * receiver works under `npm start` and in tests while a production URL is always TLS. No
+ * user:password in the URL: it is shown by GET /v1/merchants/{merchantId}, which never shows a
+ * secret. (The same rule as EVENTS_WEBHOOK_URL's check in the events work: one rule for both.)
+ */
+export function isDeliverableWebhookUrl(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  if (url.username !== "" || url.password !== "") return false;
+  if (url.protocol === "https:") return true;
+  return url.protocol === "http:" && isLocalHost(url.hostname);
+}
+
+function isLocalHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host.endsWith(".test") ||
+    host === "[::1]" ||
+    /^127(?:\.\d{1,3}){3}$/.test(host)
+  );
+}

@@ -64,7 +64,7 @@ ol.timeline .good{background:var(--green)}ol.timeline .warn{background:#f0a500}o
 .ev-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:8px}
 .ev-op{font-weight:700}.ev-out{font-size:.85rem;border-radius:6px;padding:1px 8px;background:var(--bg)}
 .ev-time{margin-left:auto;color:var(--muted);font-size:.82rem}
-.ev-detail{color:var(--muted);font-size:.9rem;margin-top:2px}
+.ev-detail{color:var(--muted);font-size:.9rem;margin-top:2px;overflow-wrap:anywhere}
 .switch{display:flex;gap:14px;align-items:flex-start;margin-top:20px;padding:14px;border:1px solid var(--line);border-radius:12px;cursor:pointer}
 .switch input{appearance:none;flex:none;width:44px;height:26px;border-radius:999px;background:#cfd5db;position:relative;margin:0;cursor:pointer;transition:background .15s}
 .switch input:before{content:"";position:absolute;top:3px;left:3px;width:20px;height:20px;border-radius:50%;background:#fff;transition:left .15s;box-shadow:0 1px 2px #0003}

@@ -111,7 +111,9 @@ export async function verifyCallerToken(
       (error: unknown) => {
         if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
           // The key set could not be fetched: not the caller's fault, but nothing can be verified.
-          logEdge({ event: "auth.jwks_unavailable", level: "error", error: (error as Error)?.name ?? "unknown" });
+          // jose's own code (ERR_JWKS_TIMEOUT, ...): class names do not survive minification.
+          const code = error instanceof joseErrors.JOSEError ? error.code : (error as Error)?.name;
+          logEdge({ event: "auth.jwks_unavailable", level: "error", error: code ?? "unknown" });
         }
         return toAuthError(error);
       },

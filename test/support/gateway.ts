@@ -40,6 +40,8 @@ export interface Sent {
   headers?: Record<string, string>;
   /** a scope string to mint a token for, or false for no Authorization header */
   auth?: string | false;
+  /** the gateway's host: gateway-v4.test is its Offline API v4 deployment (worker.ts) */
+  host?: string;
 }
 
 export interface Called {
@@ -60,7 +62,11 @@ export async function request(path: string, s: Sent = {}): Promise<Request> {
     body = JSON.stringify(s.body);
     headers["Content-Type"] ??= "application/json";
   }
-  return new Request(`https://gateway.test${path}`, { method: s.method ?? (body ? "POST" : "GET"), headers, body });
+  return new Request(`https://${s.host ?? "gateway.test"}${path}`, {
+    method: s.method ?? (body ? "POST" : "GET"),
+    headers,
+    body,
+  });
 }
 
 async function read(res: Response): Promise<Called> {
@@ -99,6 +105,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
   scope?: string;
   auth?: boolean;
+  host?: string;
 }
 
 /** `send` with the method first, as most tests read. */
@@ -108,6 +115,7 @@ export function call(method: string, path: string, o: CallOptions = {}): Promise
     ...(o.body === undefined ? {} : { body: o.body }),
     ...(o.rawBody === undefined ? {} : { raw: o.rawBody }),
     ...(o.headers ? { headers: o.headers } : {}),
+    ...(o.host ? { host: o.host } : {}),
     auth: o.auth === false ? false : (o.scope ?? "payments pos deposits"),
   });
 }

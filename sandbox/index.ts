@@ -21,9 +21,9 @@ import { countCall } from "./store";
 type Match = string[];
 
 /**
- * A LINE Pay API. How a call is authenticated follows from its path's version (`authError`), so
- * a route does not say it. `operation` names the call for faults and call counts; a function
- * when one path serves two operations (GET /v4/payments).
+ * A LINE Pay API. How a call is authenticated follows from its path's version (v2: the secret
+ * header; v1, v3 and v4: the signature), so a route does not say it. `operation` names the call
+ * for faults and call counts; a function where one path serves two operations (GET /v4/payments).
  */
 interface Route {
   method: "GET" | "POST";

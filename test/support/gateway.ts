@@ -40,6 +40,8 @@ export interface Sent {
   headers?: Record<string, string>;
   /** a scope string to mint a token for, or false for no Authorization header */
   auth?: string | false;
+  /** the minted token's `merchant` claim */
+  merchant?: string;
 }
 
 export interface Called {
@@ -53,7 +55,8 @@ export interface Called {
 export async function request(path: string, s: Sent = {}): Promise<Request> {
   const headers: Record<string, string> = { ...s.headers };
   if (s.auth !== false && headers.Authorization === undefined) {
-    headers.Authorization = `Bearer ${await mint({ scope: s.auth ?? "payments pos deposits" })}`;
+    const claims = s.merchant === undefined ? {} : { merchant: s.merchant };
+    headers.Authorization = `Bearer ${await mint({ scope: s.auth ?? "payments pos deposits", claims })}`;
   }
   let body = s.raw;
   if (s.body !== undefined) {
@@ -99,6 +102,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   scope?: string;
   auth?: boolean;
+  /** act for this merchant (the token's `merchant` claim) */
+  merchant?: string;
 }
 
 /** `send` with the method first, as most tests read. */
@@ -109,6 +114,7 @@ export function call(method: string, path: string, o: CallOptions = {}): Promise
     ...(o.rawBody === undefined ? {} : { raw: o.rawBody }),
     ...(o.headers ? { headers: o.headers } : {}),
     auth: o.auth === false ? false : (o.scope ?? "payments pos deposits"),
+    ...(o.merchant === undefined ? {} : { merchant: o.merchant }),
   });
 }
 

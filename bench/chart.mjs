@@ -7,6 +7,8 @@ const COLORS = {
   objectFloor: "#9467bd",
   twoCommitFloor: "#d62728",
   gatewayPay: "#06c755",
+  gatewayPayMerchant: "#2ca02c",
+  gatewayPayEvents: "#bcbd22",
   passthroughGet: "#17becf",
   gatewayGet: "#ff7f0e",
 };

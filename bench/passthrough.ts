@@ -5,6 +5,8 @@
  *   GET /v1/payments/{orderId}: what a shop without the gateway asks to learn an order's
  *   state, forwarded to LINE Pay's payment details (`GET /v2/payments?orderId=`).
  *   GET /healthz: the harness's readiness probe, answered here.
+ *   POST /events: a merchant's events endpoint that takes every event (204), for the
+ *   scenario whose merchant has events on.
  */
 interface PassthroughEnv {
   LINEPAY_API_BASE: string;
@@ -21,6 +23,10 @@ export default {
       "X-LINE-MerchantDeviceType": "POS",
     };
     let upstream: Response;
+    if (request.method === "POST" && new URL(request.url).pathname === "/events") {
+      await request.arrayBuffer();
+      return new Response(null, { status: 204 });
+    }
     if (request.method === "GET") {
       const path = new URL(request.url).pathname;
       if (path === "/healthz") return new Response("ok");

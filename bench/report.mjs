@@ -61,6 +61,19 @@ export function renderSection(r) {
   lines.push(
     `- GET of an order, one caller: gateway − passthrough GET p50 ${signed(gg.p50 - pg.p50)} ms (target ≤ 0.5 ms: ${verdict(gg.p50 - pg.p50 <= 0.5)}), p99 ${signed(gg.p99 - pg.p99)} ms. The passthrough asks LINE Pay; the gateway answers from the order's object.`,
   );
+  const [gm, ge, gmc, gec] = [
+    seq("gatewayPayMerchant"),
+    seq("gatewayPayEvents"),
+    con("gatewayPayMerchant"),
+    con("gatewayPayEvents"),
+  ];
+  const perOp = (name) => commitsCell(r.accounting.sequential[name]);
+  lines.push(
+    `- POS pay for a registered merchant (its token's \`merchant\` claim, its own channel, its record read through the directory's 5 s cache) against the default merchant: p50 ${ms(gm.p50)} vs ${ms(g.p50)} ms (${signed(gm.p50 - g.p50)}), p99 ${ms(gm.p99)} vs ${ms(g.p99)} ms (${signed(gm.p99 - g.p99)}); 64 callers ${gmc.rps} vs ${gc.rps} req/s (${pct(gmc.rps / gc.rps)}). Commits per pay ${perOp("gatewayPayMerchant")} vs ${perOp("gatewayPay")}.`,
+  );
+  lines.push(
+    `- Events: the same merchant pay with an events webhook set (an outbox row written in the pay's commit, handed to the queue after it, delivered to a sink answering 204, the delivery journaled) against one without: p50 ${ms(ge.p50)} vs ${ms(gm.p50)} ms (${signed(ge.p50 - gm.p50)}), p99 ${ms(ge.p99)} vs ${ms(gm.p99)} ms (${signed(ge.p99 - gm.p99)}); 64 callers ${gec.rps} vs ${gmc.rps} req/s (${pct(gec.rps / gmc.rps)}); commits per pay ${perOp("gatewayPayEvents")} vs ${perOp("gatewayPayMerchant")}.`,
+  );
   const sc = st.gateway.commits;
   lines.push(
     `- Stampede: ${st.callers} identical POS pays for one order, LINE Pay answering after 200 ms: ${st.gateway.upstreamCalls} LINE Pay call(s), ${sc.uncertain > 0 ? "≥" : ""}${sc.objects + sc.alarms + sc.kv} durable commit(s) in all, last caller answered after ${st.gateway.lastAnsweredMs} ms (${statusText(st.gateway.statuses)}); the passthrough answered ${st.passthrough.distinctOrders} distinct orders after ${st.passthrough.lastAnsweredMs} ms (target, one call, all answered, sooner: ${verdict(stampedeOk)}).`,

@@ -17,7 +17,7 @@ import { IDLE_CLOSE_MS, commitsBetween, snapshot } from "./commits.mjs";
 import { load, summary } from "./load.mjs";
 import { startMiniflare } from "./miniflare-targets.mjs";
 import { writeOutputs } from "./report.mjs";
-import { freshSecrets } from "./targets.mjs";
+import { freshChannel, freshSecrets } from "./targets.mjs";
 import { startWrangler } from "./wrangler-targets.mjs";
 
 const QUICK = process.argv.includes("--quick");
@@ -85,11 +85,13 @@ writeOutputs({
 async function measure() {
   const sandboxUrl = targets.sandbox.url;
   const gatewayUrl = targets.gateway.url;
-  const token = await new SignJWT({ scope: "payments pos deposits" })
-    .setProtectedHeader({ alg: "HS256" })
-    .setAudience("linepay-gateway")
-    .setExpirationTime("2h")
-    .sign(new TextEncoder().encode(secrets.AUTH_JWT_SECRET));
+  const mint = (claims) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: "HS256" })
+      .setAudience("linepay-gateway")
+      .setExpirationTime("2h")
+      .sign(new TextEncoder().encode(secrets.AUTH_JWT_SECRET));
+  const token = await mint({ scope: "payments pos deposits" });
 
   const run = `${process.pid}-${Date.now().toString(36)}`;
   let seq = 0;
@@ -107,8 +109,17 @@ async function measure() {
   const jsonHeaders = { "Content-Type": "application/json" };
   const gatewayHeaders = { "Content-Type": "application/json", Authorization: `Bearer ${token}` };
 
-  /** LINE Pay calls the sandbox has answered so far, by operation. */
-  const upstreamCalls = async () => (await (await fetch(`${sandboxUrl}/__sandbox/calls`)).json()).calls;
+  /** The registered merchants' channels, beside the first (the default merchant's). */
+  const merchantChannels = [];
+  /** LINE Pay calls the sandbox has answered so far on every channel, by operation. */
+  const upstreamCalls = async () => {
+    const all = {};
+    for (const query of ["", ...merchantChannels.map((id) => `?channelId=${id}`)]) {
+      const { calls } = await (await fetch(`${sandboxUrl}/__sandbox/calls${query}`)).json();
+      for (const [op, n] of Object.entries(calls)) all[op] = (all[op] ?? 0) + n;
+    }
+    return all;
+  };
   const callsBetween = (before, after) =>
     Object.fromEntries(
       Object.keys(after)
@@ -125,6 +136,32 @@ async function measure() {
     if (!res.ok) throw new Error(`sandbox ${path}: ${res.status}`);
     return res.json();
   };
+
+  // Two registered merchants on channels of their own: one without events (as the default
+  // merchant here), one whose events go to the passthrough's sink, each behind its own token.
+  const adminHeaders = { ...jsonHeaders, Authorization: `Bearer ${await mint({ scope: "admin" })}` };
+  const merchantHeaders = {};
+  for (const [merchantId, events] of [
+    ["bench-shop", undefined],
+    ["bench-shop-events", { url: `${targets.passthrough.url}/events`, secret: secrets.EVENTS_WEBHOOK_SECRET }],
+  ]) {
+    const channel = freshChannel();
+    await control("channels", channel);
+    merchantChannels.push(channel.channelId);
+    const res = await fetch(`${gatewayUrl}/v1/merchants/${merchantId}`, {
+      method: "PUT",
+      headers: adminHeaders,
+      body: JSON.stringify({
+        ...channel,
+        ...(events ? { eventsWebhookUrl: events.url, eventsWebhookSecret: events.secret } : {}),
+      }),
+    });
+    if (res.status !== 201) throw new Error(`setup merchant ${merchantId}: ${res.status} ${await res.text()}`);
+    merchantHeaders[merchantId] = {
+      ...jsonHeaders,
+      Authorization: `Bearer ${await mint({ scope: "payments pos deposits", merchant: merchantId })}`,
+    };
+  }
 
   // Orders for the GET scenarios, paid once through the gateway (so LINE Pay knows them too).
   const getIds = Array.from({ length: 64 }, (_, i) => `bench-get-${run}-${i}`);
@@ -146,6 +183,8 @@ async function measure() {
     pay("objectFloor", "objectFloor", targets.objectFloor.url, jsonHeaders),
     pay("twoCommitFloor", "twoCommitFloor", targets.twoCommitFloor.url, jsonHeaders),
     pay("gatewayPay", "gateway", `${gatewayUrl}/v1/pos/payments`, gatewayHeaders),
+    pay("gatewayPayMerchant", "gateway", `${gatewayUrl}/v1/pos/payments`, merchantHeaders["bench-shop"]),
+    pay("gatewayPayEvents", "gateway", `${gatewayUrl}/v1/pos/payments`, merchantHeaders["bench-shop-events"]),
     { name: "passthroughGet", target: "passthrough", url: targets.passthrough.url, method: "GET", path: getPath },
     { name: "gatewayGet", target: "gateway", url: gatewayUrl, method: "GET", headers: gatewayHeaders, path: getPath },
   ];

@@ -13,7 +13,13 @@ export function freshSecrets() {
     REGKEY_KEYS: JSON.stringify({ active: "k1", keys: { k1: randomBytes(32).toString("base64url") } }),
     DEPOSIT_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
     EVENTS_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
+    MERCHANT_KEYS: JSON.stringify({ active: "m1", keys: { m1: randomBytes(32).toString("base64url") } }),
   };
+}
+
+/** A registered merchant's own channel (the sandbox learns it at setup), generated per run. */
+export function freshChannel() {
+  return { channelId: String(randomInt(2_000_000_000, 3_000_000_000)), channelSecret: randomBytes(16).toString("hex") };
 }
 
 const CHANNEL = ["LINEPAY_CHANNEL_ID", "LINEPAY_CHANNEL_SECRET"];
@@ -52,7 +58,7 @@ export const WORKERS = {
   gateway: {
     entry: "functions/index.ts",
     config: "wrangler.toml",
-    objects: { ORDERS: "OrderObject", REGKEY_LANES: "RegKeyLane" },
+    objects: { ORDERS: "OrderObject", REGKEY_LANES: "RegKeyLane", MERCHANTS: "MerchantObject" },
     kv: ["REGKEYS"],
     queues: {
       producers: { EVENTS: "linepay-events", EVENTS_DLQ: "linepay-events-dlq" },

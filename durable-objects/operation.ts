@@ -10,6 +10,7 @@
 import type { GatewayAnswer } from "../model/answer";
 import type { OrderCommand } from "../model/commands";
 import type { Config } from "../model/config";
+import type { Merchant } from "../model/merchant";
 import type { OrderRef } from "../model/rpc";
 import type { LinePayClient } from "../linepay/client";
 import { readTimeoutMs, type TimedCall } from "../linepay/types";
@@ -19,6 +20,8 @@ import type { OperationRecord, OrderRecord } from "./store/order-store";
 export interface OperationContext {
   env: Env;
   config: Config;
+  /** the merchant the order belongs to (its channel signs `linePay`'s calls) */
+  merchant: Merchant;
   linePay: LinePayClient;
   ref: OrderRef;
   now(): number;

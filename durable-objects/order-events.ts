@@ -10,7 +10,8 @@
 import type { DeliveryReport, EventMessage, EventType } from "../model/events";
 import { objectName } from "../model/rpc";
 import { logEvent } from "./log";
-import type { OrderRecord, OrderStore } from "./store/order-store";
+import { refOfOrder, type OrderRecord, type OrderStore } from "./store/order-store";
+import { DEFAULT_MERCHANT_ID } from "../model/merchant";
 import { orderView } from "./views";
 
 const PAID_EVENTS: Partial<Record<OrderRecord["state"], EventType>> = {
@@ -49,14 +50,17 @@ export function eventTypeFor(
   return (deposit ? DEPOSIT_EVENTS : PAID_EVENTS)[after.state];
 }
 
+/** Every event's data names its merchant (CONTRACT.md "Merchants"), the default one too. */
+const merchantIdOf = (order: OrderRecord): string => order.merchantId ?? DEFAULT_MERCHANT_ID;
+
 /** When the queue refuses a hand-over, the alarm tries again this much later. */
 const HANDOVER_RETRY_MS = 30_000;
 
 export interface EventsHost {
   store: OrderStore;
   queue: Queue<EventMessage>;
-  /** whether events of this object are delivered anywhere (a webhook URL is configured) */
-  enabled(): boolean;
+  /** whether events of this order are delivered anywhere (its merchant's or the global webhook URL) */
+  enabled(order: OrderRecord): boolean;
   /** keeps the object alive for work that outlives the request */
   waitUntil(promise: Promise<unknown>): void;
   /** the regKey token this order issued, unsealed (a `regkey.expired` event names it; never stored in clear) */
@@ -75,9 +79,9 @@ export class OrderEvents {
 
   /** Inside the transaction of a change: writes the event it tells into the outbox. */
   tell(before: OrderRecord | undefined, after: OrderRecord, lost: boolean, now: number): void {
-    if (!this.#host.enabled()) return;
+    if (!this.#host.enabled(after)) return;
     const type = eventTypeFor(before, after, lost);
-    if (type) this.#host.store.addEvent(type, orderView(after), now);
+    if (type) this.#host.store.addEvent(type, { ...orderView(after), merchantId: merchantIdOf(after) }, now);
   }
 
   /**
@@ -99,8 +103,10 @@ export class OrderEvents {
         },
         now,
       );
-      if (this.#host.enabled())
-        store.addEvent("regkey.expired", { orderId: order.refId, ...(returnCode ? { returnCode } : {}) }, now);
+      if (this.#host.enabled(order)) {
+        const data = { orderId: order.refId, ...(returnCode ? { returnCode } : {}), merchantId: merchantIdOf(order) };
+        store.addEvent("regkey.expired", data, now);
+      }
     });
     this.handOverSoon();
   }
@@ -131,7 +137,7 @@ export class OrderEvents {
     if (pending.length === 0) return;
     const order = store.loadOrder();
     if (!order) return;
-    const owner = { binding: "ORDERS" as const, name: objectName({ scope: order.scope, id: order.refId }) };
+    const owner = { binding: "ORDERS" as const, name: objectName(refOfOrder(order)) };
     // A regkey.expired event names the (now dead) token, added only on its way out.
     if (pending.some((e) => e.type === "regkey.expired")) {
       const regKeyToken = await this.#host.regKeyToken();
@@ -139,7 +145,8 @@ export class OrderEvents {
         if (e.type === "regkey.expired") e.data = { regKeyToken, ...(e.data as Record<string, unknown>) };
     }
     try {
-      await queue.sendBatch(pending.map((event) => ({ body: { owner, event } satisfies EventMessage })));
+      const merchant = order.merchantId ? { merchantId: order.merchantId } : {};
+      await queue.sendBatch(pending.map((event) => ({ body: { owner, ...merchant, event } satisfies EventMessage })));
     } catch (error) {
       logEvent({ event: "events.enqueue_failed", level: "error", error: error instanceof Error ? error.name : "?" });
       const ids = pending.map((e) => e.id);

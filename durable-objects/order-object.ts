@@ -1,7 +1,8 @@
 /**
- * One Durable Object per order (`order:<orderId>`) or deposit (`deposit:<depositId>`): every
- * call for it runs here, one at a time, through the operation runner. RPC methods are the
- * public surface (model/rpc.ts); everything else is `#private` so RPC cannot reach it.
+ * One Durable Object per order (`order:<orderId>`) or deposit (`deposit:<depositId>`), behind
+ * its merchant's prefix (model/rpc.ts): every call for it runs here, one at a time, through
+ * the operation runner, with its own merchant's channel. RPC methods are the public surface
+ * (model/rpc.ts); everything else is `#private` so RPC cannot reach it.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { GatewayAnswer } from "../model/answer";
@@ -10,9 +11,9 @@ import { readConfig } from "../model/config";
 import { GatewayError } from "../model/problem";
 import type { DeliveryReport } from "../model/events";
 import type { OrderObjectRpc, OrderRef } from "../model/rpc";
-import { createLinePayClient } from "../linepay/client";
+import type { Merchant } from "../model/merchant";
+import { merchantChannel } from "./merchant/channel";
 import type { OperationContext } from "./operation";
-import { logEvent } from "./log";
 import { OrderEvents } from "./order-events";
 import { regKeyTokenOf } from "./operations/register-regkey";
 import { OperationRunner } from "./runner";
@@ -24,6 +25,8 @@ export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
   readonly #store: OrderStore;
   readonly #events: OrderEvents;
   readonly #runner: OperationRunner;
+  /** the order's merchant as last read (events consult it inside a transaction, where nothing can be awaited) */
+  #merchant: Merchant | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -32,7 +35,7 @@ export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
     this.#events = new OrderEvents({
       store: this.#store,
       queue: env.EVENTS,
-      enabled: () => readConfig(this.env).events.webhookUrl !== undefined,
+      enabled: (order) => this.#eventsGoSomewhere(order),
       waitUntil: (promise) => ctx.waitUntil(promise),
       regKeyToken: async () => {
         const order = this.#store.loadOrder();
@@ -77,6 +80,8 @@ export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
 
   /** The regKey this order issued was expired (the lane's report): journaled and told once. */
   async regKeyExpired(returnCode: string | undefined): Promise<void> {
+    const order = this.#store.loadOrder();
+    if (order) this.#merchant = (await merchantChannel(this.env, order.merchantId)).merchant;
     this.#events.regKeyExpired(returnCode, Date.now());
   }
 
@@ -86,14 +91,21 @@ export class OrderObject extends DurableObject<Env> implements OrderObjectRpc {
     await this.#events.handOver();
   }
 
-  #context(ref: OrderRef): OperationContext {
+  async #context(ref: OrderRef): Promise<OperationContext> {
     const config = readConfig(this.env);
-    return {
-      env: this.env,
-      config,
-      ref,
-      linePay: createLinePayClient({ ...config.linePay, log: logEvent }),
-      now: () => Date.now(),
-    };
+    const { merchant, linePay } = await merchantChannel(this.env, ref.merchantId);
+    this.#merchant = merchant;
+    return { env: this.env, config, merchant, ref, linePay, now: () => Date.now() };
+  }
+
+  /**
+   * Whether this order's events have a receiver: its merchant's webhook, else the global one.
+   * Not knowing the merchant yet counts as yes: an event written for nobody is dropped by the
+   * consumer, an event not written is lost.
+   */
+  #eventsGoSomewhere(order: { merchantId?: string }): boolean {
+    if (readConfig(this.env).events.webhookUrl !== undefined) return true;
+    if (order.merchantId === undefined) return false;
+    return this.#merchant === undefined || this.#merchant.eventsWebhookUrl !== undefined;
   }
 }

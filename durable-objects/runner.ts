@@ -38,7 +38,7 @@ import {
 import { logEvent } from "./log";
 import { SerialQueue } from "./serial-queue";
 import type { JournalOperation } from "./store/journal";
-import type { OperationRecord, OrderRecord, OrderStore } from "./store/order-store";
+import { refOfOrder, type OperationRecord, type OrderRecord, type OrderStore } from "./store/order-store";
 import { assertTransition } from "./transitions";
 import { idExtras, pending, problem } from "./views";
 
@@ -64,7 +64,8 @@ export interface RunnerHost {
   specFor(op: OperationRecord["op"]): AnyOperation;
   /** an operation a caller can start */
   operationFor(op: OrderCommand["op"]): AnyCallerOperation;
-  context(ref: OrderRef): OperationContext;
+  /** what an operation on `ref` runs with: its merchant's channel, the configuration, the clock */
+  context(ref: OrderRef): Promise<OperationContext>;
   now(): number;
 }
 
@@ -193,7 +194,7 @@ export class OperationRunner {
 
   async #revive(spec: AnyCallerOperation, stored: GatewayAnswer, ref: OrderRef): Promise<GatewayAnswer> {
     return spec.replayAnswer
-      ? spec.replayAnswer(stored, this.#host.store.loadOrder(), this.#host.context(ref))
+      ? spec.replayAnswer(stored, this.#host.store.loadOrder(), await this.#host.context(ref))
       : stored;
   }
 
@@ -213,7 +214,7 @@ export class OperationRunner {
       // The same operation with an unknown outcome: ask LINE Pay again, never send it again.
       if (existing && order) return await this.#recover(existing);
 
-      const ctx = this.#host.context(ref);
+      const ctx = await this.#host.context(ref);
       const label = ref.scope === "deposit" ? "deposit" : "order";
       const blocking = store.openOperations().find((r) => r.key !== key && this.#blocks(r));
       if (blocking) {
@@ -227,7 +228,8 @@ export class OperationRunner {
       await spec.precheck?.(order, command, ctx);
 
       const now = this.#host.now();
-      const begun = operationDefaults.begin(spec, order, command, ctx);
+      // A new order belongs to the merchant whose object this is, for good.
+      const begun = { ...operationDefaults.begin(spec, order, command, ctx), ...ownerOf(ref) };
       const record: OperationRecord = {
         key,
         op: command.op,
@@ -274,7 +276,7 @@ export class OperationRunner {
     const { store } = this.#host;
     const order = store.loadOrder()!;
     const spec = this.#host.specFor(record.op);
-    const ctx = this.#host.context({ scope: order.scope, id: order.refId });
+    const ctx = await this.#host.context(refOfOrder(order));
     let result: RecoverResult;
     try {
       result = await spec.recover(order, record.command, ctx, record);
@@ -363,7 +365,7 @@ export class OperationRunner {
     this.#host.events?.handOverSoon();
     if (result.kind === "settled" && result.next) {
       const order = result.order;
-      this.#next.push({ ref: { scope: order.scope, id: order.refId }, command: result.next });
+      this.#next.push({ ref: refOfOrder(order), command: result.next });
     }
     let answer = result.answer;
     // Follow-ups due at once run before the caller hears back; the alarm retries what is left.
@@ -441,6 +443,10 @@ function followUpRecord(followUp: FollowUp, parentKey: string, order: OrderRecor
 }
 
 const answersForParent = (spec: AnyOperation): boolean => "answersForParent" in spec && spec.answersForParent === true;
+
+/** The order's merchant, as the ref of its object names it. */
+const ownerOf = (ref: OrderRef): Pick<OrderRecord, "merchantId"> =>
+  ref.merchantId ? { merchantId: ref.merchantId } : {};
 
 function mismatch(ref: OrderRef): GatewayAnswer {
   const label = ref.scope === "deposit" ? "depositId" : "orderId";

@@ -118,6 +118,9 @@ const toMap = (rows: Row[]) => new Map(rows.map(([code, category, meaning]) => [
 const PAYMENT_TABLE = toMap(PAYMENT_ROWS);
 const DEPOSIT_TABLE = toMap(DEPOSIT_ROWS);
 
+/** LINE Pay refused the channel's credentials: a wrong secret or signature (1104), an unknown channel (1106). */
+export const CREDENTIAL_CODES: ReadonlySet<string> = new Set(["1104", "1106"]);
+
 export const DEFAULT_SUCCESS_CODES: readonly string[] = ["0000"];
 
 /** A payment answer's code: "success" when in the operation's success set, else its category. */

@@ -5,7 +5,7 @@
  * was (or will be) done; anything after sending that leaves that open is lost, never a refusal.
  */
 import { parseLinePayJson } from "./json";
-import { paymentCategory } from "./return-codes";
+import { CREDENTIAL_CODES, paymentCategory } from "./return-codes";
 import { type DeviceHeaders, v2Headers, v3Headers } from "./sign";
 import type { LinePayClientOptions, Outcome, RefusalCategory } from "./types";
 
@@ -61,6 +61,7 @@ export async function callLinePay<T>(options: LinePayClientOptions, spec: CallSp
   const exchanged = await exchange(options.fetch ?? fetch, url, init, spec.timeoutMs);
   const outcome = exchanged.kind === "answer" ? interpret<T>(exchanged.status, exchanged.text, spec) : exchanged;
   const result = redactOutcome(outcome, spec.redact);
+  if (result.kind === "refused" && CREDENTIAL_CODES.has(result.returnCode)) options.onCredentialsRefused?.();
   log(
     options,
     spec,

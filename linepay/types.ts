@@ -152,4 +152,6 @@ export interface LinePayClientOptions {
   fetch?: typeof fetch;
   /** structured log sink; the client never passes it a secret, regKey or raw body */
   log?: (event: Record<string, unknown>) => void;
+  /** LINE Pay refused the channel's credentials (1104, 1106): whoever cached them reads them again */
+  onCredentialsRefused?: () => void;
 }

@@ -64,6 +64,7 @@ export type OrderCommand =
   | { op: "void" }
   | { op: "refund"; idempotencyKey: string; refundAmount?: number }
   | { op: "posPay"; body: PosPayBody }
+  /** `tokenId`: the token's lane (model/rpc.ts `laneName`: its merchant's prefix and the token id) */
   | { op: "preapprovedPay"; tokenId: string; body: PreapprovedPayBody }
   | { op: "deposit"; body: DepositBody; source: "api" | "webhook" };
 

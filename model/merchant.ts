@@ -106,8 +106,20 @@ export const isDefaultMerchant = (merchant: Pick<Merchant, "merchantId">): boole
  * It cannot collide with a default-merchant name: those start with `order:`, `deposit:`,
  * `regkey:` or are base64url token ids, none of which starts with `m:`.
  */
-export function objectPrefix(merchant: Pick<Merchant, "merchantId">): string {
-  return isDefaultMerchant(merchant) ? "" : `m:${merchant.merchantId}:`;
+export function objectPrefix(merchantId: string | undefined): string {
+  return merchantId === undefined || merchantId === DEFAULT_MERCHANT_ID ? "" : `m:${merchantId}:`;
+}
+
+const PREFIXED = /^m:([A-Za-z0-9_-]{1,64}):/;
+
+/** The merchant a prefixed name belongs to (objectPrefix's inverse): the default merchant's when unprefixed. */
+export function merchantIdOfName(name: string): string {
+  return PREFIXED.exec(name)?.[1] ?? DEFAULT_MERCHANT_ID;
+}
+
+/** How a ref or record names its merchant: absent for the default merchant, so its names stay as they were. */
+export function ownMerchantId(merchant: Pick<Merchant, "merchantId">): { merchantId?: string } {
+  return isDefaultMerchant(merchant) ? {} : { merchantId: merchant.merchantId };
 }
 
 /**

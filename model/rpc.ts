@@ -1,10 +1,13 @@
 /**
  * The RPC surface of the Durable Objects, as the HTTP edge sees it. Objects are named
- * `<scope>:<id>` so an orderId and a depositId can never share an object.
+ * `<scope>:<id>` so an orderId and a depositId can never share an object, behind their
+ * merchant's prefix (model/merchant.ts `objectPrefix`) so that two merchants' orderIds never
+ * share one either: another merchant's order is, to a caller, simply an order that does not exist.
  */
 import type { GatewayAnswer } from "./answer";
 import type { OrderCommand } from "./commands";
 import type { DeliveryReport } from "./events";
+import { objectPrefix, ownMerchantId, type Merchant } from "./merchant";
 
 export type OrderScope = "order" | "deposit";
 
@@ -12,10 +15,22 @@ export interface OrderRef {
   scope: OrderScope;
   /** the caller's orderId or depositId, as given */
   id: string;
+  /** whose order it is; absent for the default merchant */
+  merchantId?: string;
+}
+
+/** The ref of `merchant`'s order or deposit `id`. */
+export function refOf(merchant: Pick<Merchant, "merchantId">, scope: OrderScope, id: string): OrderRef {
+  return { scope, id, ...ownMerchantId(merchant) };
 }
 
 export function objectName(ref: OrderRef): string {
-  return `${ref.scope}:${ref.id}`;
+  return `${objectPrefix(ref.merchantId)}${ref.scope}:${ref.id}`;
+}
+
+/** The lane (and vault entry) of `merchant`'s token id. */
+export function laneName(merchant: Pick<Merchant, "merchantId">, tokenId: string): string {
+  return `${objectPrefix(merchant.merchantId)}${tokenId}`;
 }
 
 export interface OrderObjectRpc {
@@ -30,8 +45,8 @@ export interface OrderObjectRpc {
 }
 
 /**
- * The regKey lane (`REGKEY_LANES.getByName(tokenId)`) as the edge sees it: both take the
- * token id (SHA-256 of the token, model/regkey-token.ts), never the token.
+ * The regKey lane (`REGKEY_LANES.getByName(laneName)`) as the edge sees it: both take the lane
+ * name (the merchant's prefix and the SHA-256 of the token, model/regkey-token.ts), never the token.
  */
 export interface RegKeyLaneRpc {
   /** `{status: "ACTIVE" | "EXPIRED"}` from LINE Pay's regKey check; 404 for an unknown token. */

@@ -65,7 +65,7 @@ export const posPay: Operation<PosPayCommand> = {
     refundedAmount: 0,
     data: {
       capture: command.body.capture ?? true,
-      deviceProfileId: command.body.deviceProfileId ?? ctx.config.linePay.deviceProfileId,
+      deviceProfileId: command.body.deviceProfileId ?? ctx.merchant.deviceProfileId,
     },
     createdAt: ctx.now(),
     updatedAt: ctx.now(),

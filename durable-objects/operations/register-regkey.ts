@@ -9,6 +9,7 @@
  */
 import type { GatewayAnswer } from "../../model/answer";
 import { newToken, tokenId } from "../../model/regkey-token";
+import { laneName } from "../../model/rpc";
 import type { ConfirmInfo } from "../../linepay/types";
 import { logEvent } from "../log";
 import { open, seal } from "../regkey/vault-crypto";
@@ -44,7 +45,8 @@ export async function regKeyFollowUp(
     };
   }
   const token = newToken();
-  const tid = await tokenId(token);
+  // The lane's name: the token id behind the merchant's prefix, so only its merchant reaches it.
+  const tid = laneName(ctx.merchant, await tokenId(token));
   const jwe = await seal(keyring, tid, { regKey: info.regKey, orderId: order.refId, createdAt: ctx.now() });
   const sealedToken = await seal(keyring, answerTid(order), { token });
   return {

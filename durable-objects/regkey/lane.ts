@@ -1,5 +1,6 @@
 /**
- * One object per regKey token id (`REGKEY_LANES.getByName(tid)`): the only writer of that
+ * One object per regKey token (`REGKEY_LANES.getByName(tid)`, `tid` the lane name: the token id
+ * behind its merchant's prefix, model/rpc.ts `laneName`): the only writer of that
  * token's vault entry and the lane that runs LINE Pay calls on its regKey one at a time
  * (LINE Pay refuses a second concurrent payment with 1197). It keeps the ciphertext in its
  * own storage as the consistent copy: KV may take about 60 s to show a new entry elsewhere
@@ -16,10 +17,11 @@ import type { PreapprovedPayBody } from "../../model/commands";
 import { readConfig } from "../../model/config";
 import { GatewayError, problemAnswer, type ProblemCode } from "../../model/problem";
 import { objectName } from "../../model/rpc";
-import { createLinePayClient } from "../../linepay/client";
+import { DEFAULT_MERCHANT_ID, merchantIdOfName } from "../../model/merchant";
 import { isRegKeyExpiringCardError, isRegKeyGone } from "../../linepay/return-codes";
 import type { Outcome, PreapprovedPayInfo } from "../../linepay/types";
 import { logEvent } from "../log";
+import { merchantChannel } from "../merchant/channel";
 import { SerialQueue } from "../serial-queue";
 import { kidOf, open, seal, tidOf, type SealedRegKey } from "./vault-crypto";
 import { vaultKey, type VaultMetadata } from "./vault-layout";
@@ -57,6 +59,8 @@ const WAKE_RETRY_MS = 60_000;
 interface Telling {
   orderId: string;
   returnCode?: string;
+  /** the order's merchant (the lane's own), absent for the default merchant */
+  merchantId?: string;
 }
 
 const K = {
@@ -121,7 +125,7 @@ export class RegKeyLane extends DurableObject<Env> {
         this.#queued.delete(body.orderId);
         return { kind: "unusable", code: "not_found", detail: "unknown regKey token" } as const;
       }
-      const lp = this.#client();
+      const lp = await this.#client(tid);
       // Written before the call leaves (the output gate holds the request until it is durable):
       // the order's recovery measures "may still be running" from here.
       const sentAt = Date.now();
@@ -157,7 +161,7 @@ export class RegKeyLane extends DurableObject<Env> {
       if (this.ctx.storage.kv.get<Expiring>(K.expiring)) return { status: 200, body: { status: "EXPIRING" } };
       const sealed = await this.#regKey(tid);
       if (sealed === undefined) throw new GatewayError("not_found", "unknown regKey token");
-      const outcome = await this.#client().checkRegKey(sealed.regKey);
+      const outcome = await (await this.#client(tid)).checkRegKey(sealed.regKey);
       if (outcome.kind === "success") return { status: 200, body: { status: "ACTIVE" } };
       if (outcome.kind === "refused" && outcome.returnCode === "1193")
         return { status: 200, body: { status: "EXPIRED" } };
@@ -183,7 +187,7 @@ export class RegKeyLane extends DurableObject<Env> {
     return this.#answer(async () => {
       const sealed = await this.#regKey(tid, { evenIfExpiring: true });
       if (sealed === undefined) throw new GatewayError("not_found", "unknown regKey token");
-      const outcome = await this.#client().expireRegKey(sealed.regKey);
+      const outcome = await (await this.#client(tid)).expireRegKey(sealed.regKey);
       if (outcome.kind === "success" || (outcome.kind === "refused" && isRegKeyGone(outcome.returnCode))) {
         await this.#remove(tid, { orderId: sealed.orderId, ...this.#cause(outcome) });
         return { status: 200, body: { status: "EXPIRED" } };
@@ -253,7 +257,7 @@ export class RegKeyLane extends DurableObject<Env> {
 
   /** One expire call; done on 0000 or 1193 (or 1190: LINE Pay no longer knows it), else later. */
   async #tryExpire(tid: string, sealed: SealedRegKey): Promise<void> {
-    const outcome = await this.#client().expireRegKey(sealed.regKey);
+    const outcome = await (await this.#client(tid)).expireRegKey(sealed.regKey);
     if (outcome.kind === "success" || (outcome.kind === "refused" && isRegKeyGone(outcome.returnCode))) {
       const cardError = this.ctx.storage.kv.get<Expiring>(K.expiring)?.returnCode;
       await this.#remove(tid, {
@@ -317,12 +321,16 @@ export class RegKeyLane extends DurableObject<Env> {
    * tombstone in, and the duty to tell the regKey's order, with the alarm for it); the KV copy
    * follows, and the tombstone covers any lag or failure there.
    */
-  async #remove(tid: string, telling: Telling): Promise<void> {
+  async #remove(tid: string, telling: Omit<Telling, "merchantId">): Promise<void> {
+    const merchantId = merchantIdOfName(tid);
     this.ctx.storage.transactionSync(() => {
       this.ctx.storage.kv.delete(K.entry);
       this.ctx.storage.kv.delete(K.expiring);
       this.ctx.storage.kv.put(K.removed, true);
-      this.ctx.storage.kv.put(K.telling, telling);
+      this.ctx.storage.kv.put(K.telling, {
+        ...telling,
+        ...(merchantId === DEFAULT_MERCHANT_ID ? {} : { merchantId }),
+      } satisfies Telling);
       void this.ctx.storage.setAlarm(Date.now() + TELL_RETRY_MS);
     });
     await this.env.REGKEYS.delete(vaultKey(tid));
@@ -334,9 +342,8 @@ export class RegKeyLane extends DurableObject<Env> {
     const telling = this.ctx.storage.kv.get<Telling>(K.telling);
     if (!telling) return;
     try {
-      await this.env.ORDERS.getByName(objectName({ scope: "order", id: telling.orderId })).regKeyExpired(
-        telling.returnCode,
-      );
+      const order = { scope: "order" as const, id: telling.orderId, merchantId: telling.merchantId };
+      await this.env.ORDERS.getByName(objectName(order)).regKeyExpired(telling.returnCode);
     } catch (error) {
       logEvent({ event: "regkey.tell_failed", level: "error", error: error instanceof Error ? error.name : "?" });
       return;
@@ -347,7 +354,8 @@ export class RegKeyLane extends DurableObject<Env> {
     });
   }
 
-  #client() {
-    return createLinePayClient({ ...readConfig(this.env).linePay, log: logEvent });
+  /** The client of the lane's merchant (its name says which), with its channel as it is now. */
+  async #client(tid: string) {
+    return (await merchantChannel(this.env, merchantIdOfName(tid))).linePay;
   }
 }

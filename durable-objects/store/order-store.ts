@@ -10,7 +10,7 @@ import type { EventType, MerchantEvent } from "../../model/events";
 import type { NewEvent } from "./journal";
 import { fromMinorUnits, minorUnits, type Currency, type PayInfoItem } from "../../model/money";
 import type { OrderEvent, OrderKind, OrderState } from "../../model/order";
-import type { OrderScope } from "../../model/rpc";
+import type { OrderRef, OrderScope } from "../../model/rpc";
 import { migrate } from "./schema";
 
 /** Flow-specific order facts (paymentUrl, capture flag, captured amount, ...). */
@@ -45,6 +45,8 @@ export interface OrderData {
 export interface OrderRecord {
   scope: OrderScope;
   refId: string;
+  /** whose order it is (its LINE Pay channel, its events); absent for the default merchant */
+  merchantId?: string;
   kind: OrderKind | "deposit";
   state: OrderState | "COMPLETED";
   amount: number;
@@ -56,6 +58,13 @@ export interface OrderRecord {
   createdAt: number;
   updatedAt: number;
 }
+
+/** The ref a stored order is reached by (its object's name, model/rpc.ts). */
+export const refOfOrder = (order: Pick<OrderRecord, "scope" | "refId" | "merchantId">): OrderRef => ({
+  scope: order.scope,
+  id: order.refId,
+  ...(order.merchantId ? { merchantId: order.merchantId } : {}),
+});
 
 export type OperationStatus = "PENDING" | "UNKNOWN" | "DONE";
 
@@ -225,6 +234,7 @@ export class OrderStore {
     return {
       scope: row.scope as OrderScope,
       refId: String(row.ref_id),
+      ...(row.merchant_id ? { merchantId: String(row.merchant_id) } : {}),
       kind: row.kind as OrderRecord["kind"],
       state: row.state as OrderRecord["state"],
       amount: fromMinorUnits(Number(row.amount_minor), currency),
@@ -240,9 +250,9 @@ export class OrderStore {
 
   saveOrder(order: OrderRecord): void {
     this.#sql.exec(
-      `INSERT INTO orders (id, scope, ref_id, kind, state, amount_minor, currency, transaction_id, pay_info,
-         refunded_minor, data, created_at, updated_at)
-       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO orders (id, scope, ref_id, merchant_id, kind, state, amount_minor, currency, transaction_id,
+         pay_info, refunded_minor, data, created_at, updated_at)
+       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, state = excluded.state,
          amount_minor = excluded.amount_minor, currency = excluded.currency,
          transaction_id = excluded.transaction_id, pay_info = excluded.pay_info,
@@ -250,6 +260,7 @@ export class OrderStore {
          updated_at = excluded.updated_at`,
       order.scope,
       order.refId,
+      order.merchantId ?? null,
       order.kind,
       order.state,
       minorUnits(order.amount, order.currency),

@@ -25,6 +25,7 @@ const LATEST = `
     id INTEGER PRIMARY KEY CHECK (id = 1),
     scope TEXT NOT NULL,
     ref_id TEXT NOT NULL,
+    merchant_id TEXT,
     kind TEXT NOT NULL,
     state TEXT NOT NULL,
     amount_minor INTEGER NOT NULL,
@@ -86,6 +87,8 @@ const UPGRADES: string[] = [
    ALTER TABLE orders_v3 RENAME TO orders;`,
   // 4: the events outbox.
   OUTBOX,
+  // 5: whose order it is (NULL: the default merchant, as every order before merchants was).
+  `ALTER TABLE orders ADD COLUMN merchant_id TEXT;`,
 ];
 
 export const SCHEMA_VERSION = UPGRADES.length + 1;

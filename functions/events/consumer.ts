@@ -65,7 +65,7 @@ async function handleMessage(queued: Message<unknown>, env: Env, config: Config 
 
   let result: AttemptResult;
   if (config) {
-    const target = await deliveryTarget(message, config);
+    const target = await deliveryTarget(message, config, env);
     // No receiver: the owner journals its events anyway, and there is no one to tell.
     if (!target) return queued.ack();
     result = await deliverEvent(target, message.event);

@@ -12,6 +12,7 @@ export function parseEventMessage(body: unknown): EventMessage | undefined {
   const ok =
     (owner?.binding === "ORDERS" || owner?.binding === "REGKEY_LANES") &&
     typeof owner.name === "string" &&
+    (m?.merchantId === undefined || typeof m.merchantId === "string") &&
     // the `webhook-id` header: printable ASCII (Standard Webhooks)
     /^[\x21-\x7e]{1,255}$/.test(String(event?.id)) &&
     typeof event?.type === "string" &&

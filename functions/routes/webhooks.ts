@@ -12,7 +12,8 @@
  */
 import type { IRequest } from "itty-router";
 import { ConfigError, readConfig } from "../../model/config";
-import type { Merchant } from "../../model/merchant";
+import { defaultMerchant, type Merchant } from "../../model/merchant";
+import { refOf } from "../../model/rpc";
 import { GatewayError } from "../../model/problem";
 import { merchantFor } from "../../durable-objects/merchant/directory";
 import { verifyWebhook } from "../auth/webhook-signature";
@@ -27,7 +28,7 @@ export const depositWebhook: Handler = async (request, env) => {
   if (config.depositWebhookSecrets.length === 0) throw new ConfigError("missing configuration: DEPOSIT_WEBHOOK_SECRET");
   const raw = await readBytes(request);
   await verifyWebhook(request.headers, raw, config.depositWebhookSecrets);
-  return deposit(request, env, raw);
+  return deposit(request, env, raw, defaultMerchant(config, env));
 };
 
 export const merchantDepositWebhook: Handler = async (request, env) => {
@@ -38,8 +39,7 @@ export const merchantDepositWebhook: Handler = async (request, env) => {
   if (merchant!.status === "DISABLED") {
     throw new GatewayError("forbidden", "this merchant is disabled: it takes no new deposits");
   }
-  // The lead namespaces deposits by merchant; until then the deposit path is the global one.
-  return deposit(request, env, raw);
+  return deposit(request, env, raw, merchant!);
 };
 
 async function merchantOf(env: Env, request: IRequest): Promise<Merchant | undefined> {
@@ -52,9 +52,10 @@ async function merchantOf(env: Env, request: IRequest): Promise<Merchant | undef
   return merchantFor(env, merchantId);
 }
 
-function deposit(request: IRequest, env: Env, raw: Uint8Array): Promise<Response> {
+/** The verified delivery as a deposit of `merchant`'s, with its channel. */
+function deposit(request: IRequest, env: Env, raw: Uint8Array, merchant: Merchant): Promise<Response> {
   const envelope = validate(DepositWebhookSchema, parseJsonObject(decodeUtf8(raw)));
   const depositId = envelope.data.depositId ?? requiredHeader(request, DepositIdSchema, "webhook-id");
   const body: DepositBody = { ...envelope.data, depositId };
-  return runOnOrder(env, { scope: "deposit", id: body.depositId }, { op: "deposit", body, source: "webhook" });
+  return runOnOrder(env, refOf(merchant, "deposit", body.depositId), { op: "deposit", body, source: "webhook" });
 }

@@ -109,7 +109,12 @@ describe("events from real changes", () => {
     expect((await payOnToken(token, charge)).status).toBe(402);
     const events = await eventsOf(subscription, 2);
     expect(types(events)).toEqual(["payment.captured", "regkey.expired"]);
-    expect(events[1]!.data).toEqual({ regKeyToken: token, orderId: subscription, returnCode: "1283" });
+    expect(events[1]!.data).toEqual({
+      regKeyToken: token,
+      orderId: subscription,
+      returnCode: "1283",
+      merchantId: "default",
+    });
     // The dead token rests nowhere in clear: only on its way out.
     const bytes = await runInDurableObject(orderStub(subscription), (_i, state) =>
       JSON.stringify(state.storage.sql.exec("SELECT * FROM outbox").toArray()),

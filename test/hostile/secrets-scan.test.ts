@@ -7,10 +7,11 @@
  * Worker and objects run in this isolate, so console spies see their logs.
  */
 import { env } from "cloudflare:workers";
-import { fireAlarm } from "../support/flows";
+import { tokenId } from "../../model/regkey-token";
+import { dumpStorage, fireAlarm, flowsAs } from "../support/flows";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { call, reserveBody, uniqueId, type Called } from "../support/gateway";
-import { admin, merchantToken, newChannelSecret, newWhsec, registerMerchant } from "../support/merchants";
+import { admin, dumpMerchant, merchantToken, newChannelSecret, newWhsec, registerMerchant } from "../support/merchants";
 import { OFFLINE_VERSIONS, posGateway } from "../support/pos-gateway";
 import { sandbox } from "../support/sandbox";
 import { deliver } from "../support/webhooks";
@@ -175,6 +176,73 @@ describe("secrets", () => {
       expect(secret.length).toBeGreaterThan(10);
       for (const line of logs) expect(line).not.toContain(secret);
       for (const text of bodies) expect(text).not.toContain(secret);
+    }
+  });
+
+  it("of a merchant never appear in a response, a log line, a KV value or any object's storage", async () => {
+    const m = await registerMerchant();
+    const flows = flowsAs(m.merchantId, m.channelId);
+    const texts: string[] = [m.put.text];
+    const keep = (r: { text: string }) => (texts.push(r.text), r);
+
+    // A regKey token and a payment on it, a POS pay lost and recovered, a deposit, a refund.
+    const { token, orderId: sub, regKey } = await flows.regKeyToken();
+    const charge = uniqueId("msec");
+    keep(await flows.payOnToken(token, charge));
+    const pos = uniqueId("msec");
+    await sandbox.fault("pos.pay", { type: "drop" }, pos, 1, m.channelId);
+    const oneTimeKey = await sandbox.oneTimeKey();
+    keep(await flows.posPay({ productName: "Tea", amount: 300, currency: "JPY", orderId: pos, oneTimeKey }));
+    await fireAlarm(flows.orderStub(pos));
+    keep(
+      await call("POST", `/v1/payments/${pos}/refund`, {
+        merchant: m.merchantId,
+        body: {},
+        headers: { "Idempotency-Key": "r" },
+      }),
+    );
+    const depositId = uniqueId("msec");
+    keep(
+      await call("POST", "/v1/deposits", {
+        merchant: m.merchantId,
+        scope: "deposits",
+        body: { depositId, linePayNumber: "09012345678", amount: 100, currency: "JPY" },
+      }),
+    );
+    // A rotation, and its events delivered to the merchant's receiver.
+    const rotatedSecret = newChannelSecret();
+    await sandbox.channel(m.channelId, rotatedSecret);
+    keep(await admin("PUT", m.merchantId, { channelId: m.channelId, channelSecret: rotatedSecret }));
+    keep(await flows.view(pos));
+    const delivered = await eventually(
+      () => receiver.deliveries({ orderId: pos }),
+      (d) => d.some((x) => x.answered === 204 && x.body.includes("REFUNDED")),
+      20_000,
+    );
+    texts.push(...delivered.map((d) => d.body + JSON.stringify(d.headers)));
+
+    const tid = await tokenId(token);
+    const kv = await env.REGKEYS.list({ prefix: `regkey:m:${m.merchantId}:` });
+    expect(kv.keys.map((k) => k.name)).toEqual([`regkey:m:${m.merchantId}:${tid}`]);
+    const stored = [
+      JSON.stringify(kv),
+      ...(await Promise.all(kv.keys.map((k) => env.REGKEYS.get(k.name)))).map(String),
+      await dumpMerchant(m.merchantId),
+      await dumpStorage(env.REGKEY_LANES.getByName(`m:${m.merchantId}:${tid}`)),
+      ...(await Promise.all([sub, charge, pos].map((id) => dumpStorage(flows.orderStub(id))))),
+      await dumpStorage(flows.depositStub(depositId)),
+    ];
+    expect(stored.join("")).toContain("eyJ"); // the sealed forms are there
+    const secrets = [
+      m.channelSecret,
+      rotatedSecret,
+      regKey,
+      ...[m.eventsWebhookSecret, m.depositWebhookSecret].flatMap((s) => [s, s.replace(/^whsec_/, "")]),
+      ...Object.values((JSON.parse(env.MERCHANT_KEYS) as { keys: Record<string, string> }).keys),
+    ];
+    expect(logs.length).toBeGreaterThan(10);
+    for (const secret of secrets) {
+      for (const text of [...texts, ...logs, ...stored]) expect(text).not.toContain(secret);
     }
   });
 });

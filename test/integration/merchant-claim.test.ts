@@ -10,7 +10,7 @@ import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { authorize } from "../../functions/routes/context";
 import { call, reserveBody, token, uniqueId } from "../support/gateway";
-import { admin, merchantToken, registerMerchant } from "../support/merchants";
+import { admin, eventsUrlOf, merchantToken, registerMerchant } from "../support/merchants";
 import { sandbox } from "../support/sandbox";
 
 const bearer = (jwt: string) => ({ Authorization: `Bearer ${jwt}` });
@@ -69,7 +69,7 @@ describe("the caller's merchant", () => {
       channel: { channelId: m.channelId, channelSecret: m.channelSecret },
       deviceProfileId: "till-2",
       offlineVersion: "v4",
-      eventsWebhookUrl: "https://shop.example/events",
+      eventsWebhookUrl: eventsUrlOf(m.merchantId),
       eventsWebhookSecret: m.eventsWebhookSecret,
       depositWebhookSecrets: [m.depositWebhookSecret],
       status: "ACTIVE",

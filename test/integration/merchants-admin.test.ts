@@ -7,7 +7,15 @@ import { describe, expect, it } from "vitest";
 import { merchantFor } from "../../durable-objects/merchant/directory";
 import { env } from "cloudflare:workers";
 import { call, sendTrapped, uniqueId } from "../support/gateway";
-import { admin, dumpMerchant, newChannelId, newChannelSecret, newWhsec, registerMerchant } from "../support/merchants";
+import {
+  admin,
+  dumpMerchant,
+  eventsUrlOf,
+  newChannelId,
+  newChannelSecret,
+  newWhsec,
+  registerMerchant,
+} from "../support/merchants";
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -20,7 +28,7 @@ describe("merchant registry", () => {
       channelId: m.channelId,
       deviceProfileId: "till-7",
       offlineVersion: "v4",
-      eventsWebhookUrl: "https://shop.example/events",
+      eventsWebhookUrl: eventsUrlOf(m.merchantId),
       status: "ACTIVE",
       createdAt: expect.stringMatching(ISO),
       updatedAt: m.put.body.createdAt,

@@ -4,9 +4,9 @@
  * response and every log line is scanned for the regKey, the token and the keys.
  */
 import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { tokenId } from "../../model/regkey-token";
+import { dumpStorage, orderStub } from "../support/flows";
 import { call, reserveBody, uniqueId } from "../support/gateway";
 import { sandbox } from "../support/sandbox";
 
@@ -20,21 +20,6 @@ beforeEach(() => {
   }
 });
 afterEach(() => vi.restoreAllMocks());
-
-async function dumpOrder(orderId: string): Promise<string> {
-  return runInDurableObject(env.ORDERS.getByName(`order:${orderId}`), (_instance, state) => {
-    const tables = ["orders", "operations", "events"].map((t) =>
-      state.storage.sql.exec(`SELECT * FROM ${t}`).toArray(),
-    );
-    return JSON.stringify(tables);
-  });
-}
-
-async function dumpLane(tid: string): Promise<string> {
-  return runInDurableObject(env.REGKEY_LANES.getByName(tid), async (_instance, state) =>
-    JSON.stringify([...(await state.storage.list()).entries()]),
-  );
-}
 
 describe("regKey secrecy", () => {
   it("keeps the regKey, the token and the keys out of KV, storage, responses and logs", async () => {
@@ -68,7 +53,12 @@ describe("regKey secrecy", () => {
 
     const kv = await env.REGKEYS.list();
     const kvBytes = JSON.stringify(kv) + (await Promise.all(kv.keys.map((k) => env.REGKEYS.get(k.name)))).join("");
-    const stored = [kvBytes, await dumpOrder(orderId), await dumpOrder(charge), await dumpLane(tid)];
+    const stored = [
+      kvBytes,
+      await dumpStorage(orderStub(orderId)),
+      await dumpStorage(orderStub(charge)),
+      await dumpStorage(env.REGKEY_LANES.getByName(tid)),
+    ];
     const keyBytes = Object.values((JSON.parse(env.REGKEY_KEYS) as { keys: Record<string, string> }).keys);
     const secrets = [regKey, token, env.LINEPAY_CHANNEL_SECRET, env.AUTH_JWT_SECRET, ...keyBytes];
 

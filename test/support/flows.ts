@@ -7,33 +7,91 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { expect, vi } from "vitest";
 import { advanceClock, useTestClock } from "./clock";
-import { call, reserveBody, uniqueId, type Called } from "./gateway";
+import { objectName } from "../../model/rpc";
+import { call, reserveBody, uniqueId, type CallOptions, type Called } from "./gateway";
 import { sandbox } from "./sandbox";
 
-export const orderStub = (orderId: string) => env.ORDERS.getByName(`order:${orderId}`);
-export const depositStub = (depositId: string) => env.ORDERS.getByName(`deposit:${depositId}`);
+/**
+ * The flows as one merchant's caller (a token with its `merchant` claim), against its objects;
+ * `flowsAs()` is the default merchant's, whose flows the plain exports below are. `channelId`:
+ * the merchant's channel at the sandbox, for its regKeys.
+ */
+export function flowsAs(merchantId?: string, channelId?: string) {
+  const as = (o: CallOptions = {}): CallOptions => (merchantId === undefined ? o : { ...o, merchant: merchantId });
+  const owner = merchantId === undefined ? {} : { merchantId };
+  const orderStub = (orderId: string) => env.ORDERS.getByName(objectName({ scope: "order", id: orderId, ...owner }));
+  const depositStub = (depositId: string) =>
+    env.ORDERS.getByName(objectName({ scope: "deposit", id: depositId, ...owner }));
 
-export async function reserved(orderId = uniqueId(), amount = 1000, options: Record<string, unknown> = {}) {
-  const res = await call("POST", "/v1/payments", { body: reserveBody(orderId, amount, "JPY", options) });
-  expect(res.status).toBe(201);
-  return { orderId, transactionId: res.body.transactionId as string };
+  async function reserved(orderId = uniqueId(), amount = 1000, options: Record<string, unknown> = {}) {
+    const res = await call("POST", "/v1/payments", as({ body: reserveBody(orderId, amount, "JPY", options) }));
+    expect(res.status).toBe(201);
+    return { orderId, transactionId: res.body.transactionId as string };
+  }
+
+  async function approved(orderId = uniqueId(), amount = 1000, options: Record<string, unknown> = {}) {
+    const r = await reserved(orderId, amount, options);
+    await sandbox.approve(r.transactionId);
+    return r;
+  }
+
+  const confirm = (orderId: string, amount = 1000) =>
+    call("POST", `/v1/payments/${orderId}/confirm`, as({ body: { amount, currency: "JPY" } }));
+
+  async function confirmed(orderId = uniqueId(), amount = 1000, options: Record<string, unknown> = {}) {
+    await approved(orderId, amount, options);
+    const res = await confirm(orderId, amount);
+    expect(res.status).toBe(200);
+    return { orderId, answer: res };
+  }
+
+  const posPay = (body: unknown): Promise<Called> => call("POST", "/v1/pos/payments", as({ body, scope: "pos" }));
+
+  /** A regKey token from a confirmed PREAPPROVED reservation. */
+  async function regKeyToken(): Promise<{ token: string; orderId: string; regKey: string }> {
+    const { orderId, answer } = await confirmed(uniqueId("sub"), 990, { payment: { payType: "PREAPPROVED" } });
+    const { regKey } = await sandbox.regKey(orderId, channelId);
+    return { token: answer.body.regKeyToken as string, orderId, regKey };
+  }
+
+  const payOnToken = (token: string, orderId: string, extra: Record<string, unknown> = {}) =>
+    call(
+      "POST",
+      `/v1/preapproved/${token}/payments`,
+      as({ body: { productName: "Monthly plan", amount: 990, currency: "JPY", orderId, ...extra } }),
+    );
+
+  const view = (orderId: string) => call("GET", `/v1/payments/${orderId}`, as());
+  const viewDeposit = (depositId: string) => call("GET", `/v1/deposits/${depositId}`, as({ scope: "deposits" }));
+
+  return {
+    orderStub,
+    depositStub,
+    reserved,
+    approved,
+    confirm,
+    confirmed,
+    posPay,
+    regKeyToken,
+    payOnToken,
+    view,
+    viewDeposit,
+  };
 }
 
-export async function approved(orderId = uniqueId(), amount = 1000, options: Record<string, unknown> = {}) {
-  const r = await reserved(orderId, amount, options);
-  await sandbox.approve(r.transactionId);
-  return r;
-}
-
-export const confirm = (orderId: string, amount = 1000) =>
-  call("POST", `/v1/payments/${orderId}/confirm`, { body: { amount, currency: "JPY" } });
-
-export async function confirmed(orderId = uniqueId(), amount = 1000, options: Record<string, unknown> = {}) {
-  await approved(orderId, amount, options);
-  const res = await confirm(orderId, amount);
-  expect(res.status).toBe(200);
-  return { orderId, answer: res };
-}
+export const {
+  orderStub,
+  depositStub,
+  reserved,
+  approved,
+  confirm,
+  confirmed,
+  posPay,
+  regKeyToken,
+  payOnToken,
+  view,
+  viewDeposit,
+} = flowsAs();
 
 export async function posPayBody(orderId: string, extra: Record<string, unknown> = {}) {
   return {
@@ -46,28 +104,23 @@ export async function posPayBody(orderId: string, extra: Record<string, unknown>
   };
 }
 
-export const posPay = (body: unknown): Promise<Called> => call("POST", "/v1/pos/payments", { body, scope: "pos" });
-
-/** A regKey token from a confirmed PREAPPROVED reservation. */
-export async function regKeyToken(): Promise<{ token: string; orderId: string; regKey: string }> {
-  const { orderId, answer } = await confirmed(uniqueId("sub"), 990, { payment: { payType: "PREAPPROVED" } });
-  const { regKey } = await sandbox.regKey(orderId);
-  return { token: answer.body.regKeyToken as string, orderId, regKey };
-}
-
-export const payOnToken = (token: string, orderId: string, extra: Record<string, unknown> = {}) =>
-  call("POST", `/v1/preapproved/${token}/payments`, {
-    body: { productName: "Monthly plan", amount: 990, currency: "JPY", orderId, ...extra },
-  });
-
-export const view = (orderId: string) => call("GET", `/v1/payments/${orderId}`);
-export const viewDeposit = (depositId: string) => call("GET", `/v1/deposits/${depositId}`, { scope: "deposits" });
-
 export const outcomes = (seen: Called): string[] => (seen.body.events as { outcome: string }[]).map((e) => e.outcome);
 
 /** The object's alarm time (null: none), read inside the object. */
 export const alarmOf = (stub: DurableObjectStub) =>
   runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
+
+/** Every row of every SQLite table and every KV entry of an object, as text, for the secret scans. */
+export const dumpStorage = (stub: DurableObjectStub) =>
+  runInDurableObject(stub, async (_instance, state) => {
+    const sql = state.storage.sql;
+    const tables = sql
+      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'")
+      .toArray()
+      .map((t) => t.name);
+    const rows = tables.map((name) => [name, sql.exec(`SELECT * FROM "${name}"`).toArray()]);
+    return JSON.stringify([...rows, ...state.storage.kv.list()]);
+  });
 
 /** An operation record as the order object stores it (SQLite `operations`). */
 export const storedOperation = (stub: DurableObjectStub, key: string) =>

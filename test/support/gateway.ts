@@ -42,6 +42,8 @@ export interface Sent {
   auth?: string | false;
   /** the gateway's host: gateway-v4.test is its Offline API v4 deployment (worker.ts) */
   host?: string;
+  /** the minted token's `merchant` claim */
+  merchant?: string;
 }
 
 export interface Called {
@@ -55,7 +57,8 @@ export interface Called {
 export async function request(path: string, s: Sent = {}): Promise<Request> {
   const headers: Record<string, string> = { ...s.headers };
   if (s.auth !== false && headers.Authorization === undefined) {
-    headers.Authorization = `Bearer ${await mint({ scope: s.auth ?? "payments pos deposits" })}`;
+    const claims = s.merchant === undefined ? {} : { merchant: s.merchant };
+    headers.Authorization = `Bearer ${await mint({ scope: s.auth ?? "payments pos deposits", claims })}`;
   }
   let body = s.raw;
   if (s.body !== undefined) {
@@ -106,6 +109,8 @@ export interface CallOptions {
   scope?: string;
   auth?: boolean;
   host?: string;
+  /** act for this merchant (the token's `merchant` claim) */
+  merchant?: string;
 }
 
 /** `send` with the method first, as most tests read. */
@@ -117,6 +122,7 @@ export function call(method: string, path: string, o: CallOptions = {}): Promise
     ...(o.headers ? { headers: o.headers } : {}),
     ...(o.host ? { host: o.host } : {}),
     auth: o.auth === false ? false : (o.scope ?? "payments pos deposits"),
+    ...(o.merchant === undefined ? {} : { merchant: o.merchant }),
   });
 }
 

@@ -4,7 +4,7 @@
  * object's storage as text for the secret scans.
  */
 import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
+import { dumpStorage } from "./flows";
 import { call, token, uniqueId, type Called } from "./gateway";
 import { sandbox } from "./sandbox";
 
@@ -27,6 +27,9 @@ export interface Registered {
   put: Called;
 }
 
+/** Where a test merchant's events go: the test receiver, under a path of its own. */
+export const eventsUrlOf = (merchantId: string) => `http://receiver.test/shops/${merchantId}/events`;
+
 /** A merchant with every secret set, its channel known to the sandbox. */
 export async function registerMerchant(extra: Record<string, unknown> = {}): Promise<Registered> {
   const merchantId = uniqueId("shop");
@@ -38,7 +41,7 @@ export async function registerMerchant(extra: Record<string, unknown> = {}): Pro
   const put = await admin("PUT", merchantId, {
     channelId,
     channelSecret,
-    eventsWebhookUrl: "https://shop.example/events",
+    eventsWebhookUrl: eventsUrlOf(merchantId),
     eventsWebhookSecret,
     depositWebhookSecret,
     ...extra,
@@ -52,13 +55,4 @@ export const merchantToken = (merchantId: string, scope = "payments pos deposits
   token(scope, { merchant: merchantId });
 
 /** Every row of every table of the merchant object (none when nothing was ever stored). */
-export function dumpMerchant(merchantId: string): Promise<string> {
-  return runInDurableObject(env.MERCHANTS.getByName(merchantId), (_instance, state) => {
-    const sql = state.storage.sql;
-    const tables = sql
-      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'")
-      .toArray()
-      .map((t) => t.name);
-    return JSON.stringify(tables.map((name) => [name, sql.exec(`SELECT * FROM "${name}"`).toArray()]));
-  });
-}
+export const dumpMerchant = (merchantId: string): Promise<string> => dumpStorage(env.MERCHANTS.getByName(merchantId));

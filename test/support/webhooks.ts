@@ -35,5 +35,5 @@ export async function deliver(d: Delivery) {
     new Request(`http://gateway.test${d.path ?? "/v1/webhooks/deposits"}`, { method: "POST", headers, body: d.body }),
   );
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined, id };
+  return { status: res.status, headers: res.headers, text, body: text ? JSON.parse(text) : undefined, id };
 }

@@ -20,6 +20,7 @@ import type {
 import { OperationRunner, STILL_RUNNING_GRACE_MS } from "../../durable-objects/runner";
 import { OrderStore, type OrderRecord } from "../../durable-objects/store/order-store";
 import { ok } from "../../durable-objects/views";
+import { defaultMerchant } from "../../model/merchant";
 import { readConfig } from "../../model/config";
 
 type Pay = Extract<OrderCommand, { op: "posPay" }>;
@@ -84,9 +85,10 @@ async function withRunner<T>(
   return runInDurableObject(stub, async (_instance, state) => {
     const store = new OrderStore(state.storage);
     const clock = { now: Date.now() };
-    const context = (ref: OrderRef): OperationContext => ({
+    const context = async (ref: OrderRef): Promise<OperationContext> => ({
       env,
       config: readConfig(env),
+      merchant: defaultMerchant(readConfig(env), env),
       ref,
       linePay: undefined as never,
       now: () => clock.now,

@@ -1,8 +1,7 @@
 /**
  * Two projects. `workers`: tests run inside workerd: the gateway is the main Worker (its own
  * wrangler.toml, real Durable Objects, KV and queues from Miniflare: its queue() consumer runs
- * in the tests' isolate; test/support/worker.ts adds a second deployment of it on Offline API
- * v4, with its own channel) and the LINE Pay sandbox is an auxiliary Worker. Every outbound fetch
+ * in the tests' isolate) and the LINE Pay sandbox is an auxiliary Worker. Every outbound fetch
  * the gateway makes goes through a test network (test/support/network.ts) to the sandbox, or,
  * for http://receiver.test, to a merchant's events endpoint (test/support/receiver.ts, which
  * also consumes the dead-letter queue), so nothing can leave the machine. Secrets are generated
@@ -25,11 +24,6 @@ for (const [entry, outfile] of [
 }
 
 const channelId = String(randomInt(1_000_000_000, 2_000_000_000));
-// The Offline API v4 deployment's own channel (test/support/worker.ts), known to the sandbox.
-const v4Channel = {
-  channelId: String(randomInt(2_000_000_000, 2_900_000_000)),
-  channelSecret: randomBytes(16).toString("hex"),
-};
 const secrets = {
   LINEPAY_CHANNEL_ID: channelId,
   LINEPAY_CHANNEL_SECRET: randomBytes(16).toString("hex"),
@@ -49,23 +43,9 @@ const workers = {
       // and reset faults) as an "uncaught exception"; the Workers' console output still shows.
       verbose: false,
       wrangler: { configPath: "./wrangler.toml" },
-      // The gateway as deployed, and beside it the same code deployed on Offline API v4.
-      main: "./test/support/worker.ts",
       miniflare: {
-        durableObjects: { ORDERS_V4: { className: "OrderObjectV4", useSQLite: true } },
-        queueProducers: { EVENTS_V4: { queueName: "linepay-events-v4" } },
-        queueConsumers: {
-          "linepay-events-v4": {
-            maxBatchSize: 10,
-            maxBatchTimeout: 1,
-            maxRetries: 100,
-            deadLetterQueue: "linepay-events-dlq",
-          },
-        },
         bindings: {
           ...secrets,
-          V4_LINEPAY_CHANNEL_ID: v4Channel.channelId,
-          V4_LINEPAY_CHANNEL_SECRET: v4Channel.channelSecret,
           LINEPAY_API_BASE: SANDBOX_BASE,
           // Short read timeouts so fault tests do not wait LINE Pay's real minima.
           LINEPAY_TIMEOUT_MS: "1000",
@@ -90,7 +70,6 @@ const workers = {
             bindings: {
               LINEPAY_CHANNEL_ID: secrets.LINEPAY_CHANNEL_ID,
               LINEPAY_CHANNEL_SECRET: secrets.LINEPAY_CHANNEL_SECRET,
-              LINEPAY_EXTRA_CHANNELS: JSON.stringify([v4Channel]),
             },
           },
           {

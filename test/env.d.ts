@@ -9,10 +9,5 @@ declare namespace Cloudflare {
     LINEPAY_DEVICE_PROFILE_ID: string;
     SOAK_OPERATIONS: string;
     SOAK_SEED: string;
-    /** the Offline API v4 deployment (test/support/worker.ts): its channel, order objects and events queue */
-    V4_LINEPAY_CHANNEL_ID: string;
-    V4_LINEPAY_CHANNEL_SECRET: string;
-    ORDERS_V4: DurableObjectNamespace<import("../durable-objects/order-object").OrderObject>;
-    EVENTS_V4: Queue;
   }
 }

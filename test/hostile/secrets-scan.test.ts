@@ -1,6 +1,6 @@
 /**
  * A representative run of every flow, faults included (POS on Offline API v2 and v4), with every
- * log line and response body captured: none may contain a channel secret (the v4 deployment's
+ * log line and response body captured: none may contain a channel secret (the v4 merchant's
  * too), a regKey, the JWT secret, the webhook secrets (deposits' and events'), an event's
  * signature, the regKey vault's keys, a registered merchant's channel and webhook secrets (sent
  * with PUT, rotated, refused in a bad PUT, used by its webhook) or MERCHANT_KEYS. The gateway's
@@ -162,7 +162,7 @@ describe("secrets", () => {
       ...Object.values((JSON.parse(env.REGKEY_KEYS) as { keys: Record<string, string> }).keys),
       ...regKeys,
       ...oneTimeKeys,
-      env.V4_LINEPAY_CHANNEL_SECRET,
+      posGateway("v4").channelSecret,
       env.EVENTS_WEBHOOK_SECRET,
       env.EVENTS_WEBHOOK_SECRET.replace(/^whsec_/, ""),
       ...signatures.map((s) => s.replace(/^v1,/, "")),

@@ -40,8 +40,6 @@ export interface Sent {
   headers?: Record<string, string>;
   /** a scope string to mint a token for, or false for no Authorization header */
   auth?: string | false;
-  /** the gateway's host: gateway-v4.test is its Offline API v4 deployment (worker.ts) */
-  host?: string;
   /** the minted token's `merchant` claim */
   merchant?: string;
 }
@@ -65,11 +63,7 @@ export async function request(path: string, s: Sent = {}): Promise<Request> {
     body = JSON.stringify(s.body);
     headers["Content-Type"] ??= "application/json";
   }
-  return new Request(`https://${s.host ?? "gateway.test"}${path}`, {
-    method: s.method ?? (body ? "POST" : "GET"),
-    headers,
-    body,
-  });
+  return new Request(`https://gateway.test${path}`, { method: s.method ?? (body ? "POST" : "GET"), headers, body });
 }
 
 async function read(res: Response): Promise<Called> {
@@ -108,7 +102,6 @@ export interface CallOptions {
   headers?: Record<string, string>;
   scope?: string;
   auth?: boolean;
-  host?: string;
   /** act for this merchant (the token's `merchant` claim) */
   merchant?: string;
 }
@@ -120,7 +113,6 @@ export function call(method: string, path: string, o: CallOptions = {}): Promise
     ...(o.body === undefined ? {} : { body: o.body }),
     ...(o.rawBody === undefined ? {} : { raw: o.rawBody }),
     ...(o.headers ? { headers: o.headers } : {}),
-    ...(o.host ? { host: o.host } : {}),
     auth: o.auth === false ? false : (o.scope ?? "payments pos deposits"),
     ...(o.merchant === undefined ? {} : { merchant: o.merchant }),
   });

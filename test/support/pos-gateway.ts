@@ -1,11 +1,11 @@
 /**
  * The table every POS test runs from: the gateway's POS for each Offline API version, behind one
  * face, so a test is written once and run for v2 and v4 (`describe.each(OFFLINE_VERSIONS)`), or
- * picks the version per order (the soak). v2 is the default merchant, as the tests' configuration
- * sets it up (wrangler.toml's LINEPAY_OFFLINE_VERSION, v2); v4 a merchant registered with `offlineVersion: "v4"`
- * and a channel of its own, whose every LINE Pay call the gateway makes on v4. What a test reads
- * about an order (its object, the sandbox's ledger, calls and faults) goes through the version
- * that owns the order, at its channel.
+ * picks the version per order (the soak). v2 is the default merchant, as the tests set it up
+ * (wrangler.toml's LINEPAY_OFFLINE_VERSION, v2); v4 a merchant registered with
+ * `offlineVersion: "v4"` and a channel of its own, whose every LINE Pay call the gateway makes on
+ * v4. What a test reads about an order (its object, the sandbox's ledger, calls and faults) goes
+ * through the version that owns the order, at its channel.
  */
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";

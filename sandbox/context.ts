@@ -8,7 +8,7 @@ export interface OpContext {
   url: URL;
   /** parsed JSON body (POST), `{}` when empty */
   body: Record<string, unknown>;
-  /** "v3" or "v4" for the online API */
+  /** the path's version: "v2" or "v4" offline, "v3" or "v4" online, "v1" for deposits */
   version: string;
   /** payAmount fault: charge this instead of the requested amount */
   payAmount?: number;

@@ -62,7 +62,7 @@ export async function controls(request: Request, url: URL): Promise<Response> {
     const key =
       url.searchParams.get("orderId") ??
       (url.searchParams.get("regKey") ? `regKey:${url.searchParams.get("regKey")}` : "*");
-    return json({ calls: ledger.calls.get(key) ?? {} });
+    return json({ calls: ledger.calls.get(key) ?? {}, auth: ledger.auth.get(key) ?? {} });
   }
   // Waits for work LINE Pay still does after its caller gave up (late faults), so a test can
   // look at the ledger once everything that will ever happen has happened.

@@ -20,11 +20,15 @@ import { countCall } from "./store";
 
 type Match = string[];
 
+/**
+ * A LINE Pay API. How a call is authenticated follows from its path's version (v2: the secret
+ * header; v1, v3 and v4: the signature), so a route does not say it. `operation` names the call
+ * for faults and call counts; a function where one path serves two operations (GET /v4/payments).
+ */
 interface Route {
   method: "GET" | "POST";
   pattern: RegExp;
-  operation: string;
-  auth: "v3" | "v2";
+  operation: string | ((ctx: OpContext) => string);
   /** the merchant orderId this call concerns, for fault matching and call counts */
   orderId: (ctx: OpContext, m: Match) => string | undefined;
   handle: (ctx: OpContext, m: Match) => Response | Promise<Response>;
@@ -35,14 +39,29 @@ const byRegKey = (ctx: OpContext, m: Match) => ctx.ledger.regKeys.get(decodeURIC
 const tx = (ctx: OpContext, m: Match) => ctx.ledger.byTransaction.get(m[2]!);
 const fromBody = (ctx: OpContext) => (typeof ctx.body.orderId === "string" ? ctx.body.orderId : undefined);
 const provider = (ctx: OpContext) => (ctx.version === "v4" ? { paymentProvider: "TSP" } : {});
+const inPath = (_ctx: OpContext, m: Match) => decodeURIComponent(m[2]!);
 const V = "/(v3|v4)/payments";
+const OFFLINE = "/(v2|v4)/payments";
+
+/**
+ * GET /v4/payments is the details of online v4 and of Offline v4 alike (v3 is online only, v2
+ * offline only). A call by orderId alone for an order that is no online payment (a POS payment,
+ * or none yet) is the offline one, `pos.details`: the gateway's offline client asks so, its
+ * online client by transactionId.
+ */
+function offlineDetails(ctx: OpContext): boolean {
+  if (ctx.version !== "v4") return ctx.version === "v2";
+  if (ctx.url.searchParams.has("transactionId")) return false;
+  const orderId = ctx.url.searchParams.get("orderId");
+  const payment = orderId === null ? undefined : ctx.ledger.byOrder.get(orderId);
+  return payment === undefined || payment.kind === "pos";
+}
 
 const ROUTES: Route[] = [
   {
     method: "POST",
     pattern: new RegExp(`^${V}/request$`),
     operation: "request",
-    auth: "v3",
     orderId: fromBody,
     handle: (ctx) => request(ctx),
   },
@@ -50,7 +69,6 @@ const ROUTES: Route[] = [
     method: "POST",
     pattern: new RegExp(`^${V}/(\\d+)/confirm$`),
     operation: "confirm",
-    auth: "v3",
     orderId: byTx,
     handle: (ctx, m) => confirm(ctx, m[2]!),
   },
@@ -58,7 +76,6 @@ const ROUTES: Route[] = [
     method: "POST",
     pattern: new RegExp(`^${V}/authorizations/(\\d+)/capture$`),
     operation: "capture",
-    auth: "v3",
     orderId: byTx,
     handle: (ctx, m) => capturePayment(ctx, tx(ctx, m), provider(ctx)),
   },
@@ -66,7 +83,6 @@ const ROUTES: Route[] = [
     method: "POST",
     pattern: new RegExp(`^${V}/authorizations/(\\d+)/void$`),
     operation: "void",
-    auth: "v3",
     orderId: byTx,
     handle: (ctx, m) => voidPayment(tx(ctx, m)),
   },
@@ -74,25 +90,22 @@ const ROUTES: Route[] = [
     method: "POST",
     pattern: new RegExp(`^${V}/(\\d+)/refund$`),
     operation: "refund",
-    auth: "v3",
     orderId: byTx,
     handle: (ctx, m) => refundPayment(ctx, tx(ctx, m)),
   },
   {
     method: "GET",
-    pattern: new RegExp(`^${V}$`),
-    operation: "details",
-    auth: "v3",
+    pattern: /^\/(v2|v3|v4)\/payments$/,
+    operation: (ctx) => (offlineDetails(ctx) ? "pos.details" : "details"),
     orderId: (ctx) =>
       ctx.url.searchParams.get("orderId") ??
       ctx.ledger.byTransaction.get(ctx.url.searchParams.get("transactionId") ?? "")?.orderId,
-    handle: (ctx) => details(ctx),
+    handle: (ctx) => (offlineDetails(ctx) ? posDetails(ctx) : details(ctx)),
   },
   {
     method: "GET",
     pattern: new RegExp(`^${V}/requests/(\\d+)/check$`),
     operation: "check",
-    auth: "v3",
     orderId: byTx,
     handle: (ctx, m) => checkStatus(ctx, m[2]!),
   },
@@ -100,7 +113,6 @@ const ROUTES: Route[] = [
     method: "GET",
     pattern: new RegExp(`^${V}/preapprovedPay/([^/]+)/check$`),
     operation: "preapproved.check",
-    auth: "v3",
     orderId: byRegKey,
     handle: (ctx, m) => checkRegKey(ctx.ledger, decodeURIComponent(m[2]!)),
   },
@@ -108,7 +120,6 @@ const ROUTES: Route[] = [
     method: "POST",
     pattern: new RegExp(`^${V}/preapprovedPay/([^/]+)/payment$`),
     operation: "preapproved.pay",
-    auth: "v3",
     orderId: fromBody,
     handle: (ctx, m) => payPreapproved(ctx, decodeURIComponent(m[2]!)),
   },
@@ -116,71 +127,58 @@ const ROUTES: Route[] = [
     method: "POST",
     pattern: new RegExp(`^${V}/preapprovedPay/([^/]+)/expire$`),
     operation: "preapproved.expire",
-    auth: "v3",
     orderId: byRegKey,
     handle: (ctx, m) => expireRegKey(ctx.ledger, decodeURIComponent(m[2]!)),
   },
+  // Offline v2 and v4: the same operations and handlers (faults and call counts name them
+  // alike); the version decides the authentication and the pay body's shape (offline.ts).
+  // Their details share the online details' route above.
   {
     method: "POST",
-    pattern: /^\/v2\/payments\/oneTimeKeys\/pay$/,
+    pattern: new RegExp(`^${OFFLINE}/oneTimeKeys/pay$`),
     operation: "pos.pay",
-    auth: "v2",
     orderId: fromBody,
     handle: (ctx) => posPay(ctx),
   },
   {
     method: "GET",
-    pattern: /^\/v2\/payments\/orders\/([^/]+)\/check$/,
+    pattern: new RegExp(`^${OFFLINE}/orders/([^/]+)/check$`),
     operation: "pos.check",
-    auth: "v2",
-    orderId: (_c, m) => decodeURIComponent(m[1]!),
-    handle: (ctx, m) => posCheck(ctx.ledger, decodeURIComponent(m[1]!)),
+    orderId: inPath,
+    handle: (ctx, m) => posCheck(ctx, inPath(ctx, m)),
   },
   {
     method: "POST",
-    pattern: /^\/v2\/payments\/orders\/([^/]+)\/void$/,
+    pattern: new RegExp(`^${OFFLINE}/orders/([^/]+)/void$`),
     operation: "pos.void",
-    auth: "v2",
-    orderId: (_c, m) => decodeURIComponent(m[1]!),
-    handle: (ctx, m) => posVoid(ctx, decodeURIComponent(m[1]!)),
+    orderId: inPath,
+    handle: (ctx, m) => posVoid(ctx, inPath(ctx, m)),
   },
   {
     method: "POST",
-    pattern: /^\/v2\/payments\/orders\/([^/]+)\/capture$/,
+    pattern: new RegExp(`^${OFFLINE}/orders/([^/]+)/capture$`),
     operation: "pos.capture",
-    auth: "v2",
-    orderId: (_c, m) => decodeURIComponent(m[1]!),
-    handle: (ctx, m) => posCapture(ctx, decodeURIComponent(m[1]!)),
+    orderId: inPath,
+    handle: (ctx, m) => posCapture(ctx, inPath(ctx, m)),
   },
   {
     method: "POST",
-    pattern: /^\/v2\/payments\/orders\/([^/]+)\/refund$/,
+    pattern: new RegExp(`^${OFFLINE}/orders/([^/]+)/refund$`),
     operation: "pos.refund",
-    auth: "v2",
-    orderId: (_c, m) => decodeURIComponent(m[1]!),
-    handle: (ctx, m) => posRefund(ctx, decodeURIComponent(m[1]!)),
+    orderId: inPath,
+    handle: (ctx, m) => posRefund(ctx, inPath(ctx, m)),
   },
   {
     method: "GET",
-    pattern: /^\/v2\/payments\/authorizations$/,
+    pattern: new RegExp(`^${OFFLINE}/authorizations$`),
     operation: "pos.authorizations",
-    auth: "v2",
     orderId: (ctx) => ctx.url.searchParams.get("orderId") ?? undefined,
     handle: (ctx) => posAuthorizations(ctx),
-  },
-  {
-    method: "GET",
-    pattern: /^\/v2\/payments$/,
-    operation: "pos.details",
-    auth: "v2",
-    orderId: (ctx) => ctx.url.searchParams.get("orderId") ?? undefined,
-    handle: (ctx) => posDetails(ctx),
   },
   {
     method: "POST",
     pattern: /^\/v1\/partner-deposits$/,
     operation: "deposit",
-    auth: "v3",
     orderId: fromBody,
     handle: (ctx) => deposit(ctx),
   },
@@ -213,29 +211,33 @@ async function linePay(
     request,
     url,
     body,
-    version: url.pathname.startsWith("/v4/") ? "v4" : "v3",
+    version: url.pathname.split("/")[1] ?? "",
     now: Date.now(),
   };
+  const operation = typeof route.operation === "function" ? route.operation(ctx) : route.operation;
   const orderId = route.orderId(ctx, match);
-  const regKey = route.operation.startsWith("preapproved.") ? decodeURIComponent(match[2] ?? "") : undefined;
-  countCall(ledger, route.operation, [orderId, regKey ? `regKey:${regKey}` : undefined]);
+  const regKey = operation.startsWith("preapproved.") ? decodeURIComponent(match[2] ?? "") : undefined;
+  // v2 sends the channel secret in a header; v3, v4 (online and offline) and deposits sign.
+  // Both are looked at on every call, so a test can tell which a call carried (`auth` in the calls).
+  const signatureError = await checkV3(request, raw, channel);
+  const authError = ctx.version === "v2" ? await checkV2(request, channel) : signatureError;
+  countCall(ledger, operation, [orderId, regKey ? `regKey:${regKey}` : undefined], {
+    channelSecretHeader: request.headers.has("X-LINE-ChannelSecret"),
+    signature: signatureError === null,
+  });
   const device = request.headers.get("X-LINE-MerchantDeviceProfileId");
-  if (orderId && device) ledger.devices.set(orderId, { ...ledger.devices.get(orderId), [route.operation]: device });
+  if (orderId && device) ledger.devices.set(orderId, { ...ledger.devices.get(orderId), [operation]: device });
 
-  const authError = route.auth === "v3" ? await checkV3(request, raw, channel) : await checkV2(request, channel);
   if (authError) return envelope(authError, authError === "1106" ? "Header information error." : "Merchant not found.");
   if (badJson) return envelope("2102", "JSON format error.");
 
-  const fault = takeFault(route.operation, orderId, channel.id);
+  const fault = takeFault(operation, orderId, channel.id);
   if (fault?.type === "returnCode" && fault.phase !== "after") {
-    if (route.operation === "pos.pay" && orderId) ledger.posFailures.add(orderId);
+    if (operation === "pos.pay" && orderId) ledger.posFailures.add(orderId);
     // LINE Pay's rule: a capture failing with 1199 or a card error (1280-1298) cancels the authorization.
     const code = Number(fault.returnCode);
     const payment = orderId ? ledger.byOrder.get(orderId) : undefined;
-    if (
-      (route.operation === "capture" || route.operation === "pos.capture") &&
-      payment?.payStatus === "AUTHORIZATION"
-    ) {
+    if ((operation === "capture" || operation === "pos.capture") && payment?.payStatus === "AUTHORIZATION") {
       if (code === 1199 || (code >= 1280 && code <= 1298)) payment.payStatus = "VOIDED_AUTHORIZATION";
     }
     return envelope(fault.returnCode, fault.returnMessage ?? "Refused by a sandbox fault.");
@@ -259,7 +261,7 @@ export default {
     if (url.pathname === "/" || url.pathname === "/__sandbox") {
       return Response.json({
         name: "LINE Pay sandbox (emulator)",
-        api: ["/v3|v4/payments/...", "/v2/payments/...", "/v1/partner-deposits"],
+        api: ["/v3|v4/payments/... (online)", "/v2|v4/payments/... (offline, POS)", "/v1/partner-deposits"],
         controls: [
           "POST /__sandbox/channels",
           "GET /__sandbox/channels",

@@ -4,12 +4,12 @@
  */
 import { envelope, success } from "./json";
 import { RESERVATION_WINDOW_MS, SUPPORTED_CURRENCIES, integerCurrency, isoNow, type OpContext } from "./context";
+import { cents, packagesAddUp, productNames } from "./packages";
 import { detailOf, newRegKey, newTransactionId, payInfo, randomDigits, refunded, round2, type Payment } from "./store";
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const provider = (ctx: OpContext) => (ctx.version === "v4" ? { paymentProvider: "TSP" } : {});
-const cents = (n: number) => Math.round(n * 100);
 
 function expired(p: Payment, now: number): boolean {
   return p.reservation === "WAITING" && now - p.createdAt > RESERVATION_WINDOW_MS;
@@ -27,15 +27,8 @@ export function request(ctx: OpContext): Response {
   if (!SUPPORTED_CURRENCIES.includes(b.currency)) return envelope("1178", "Unsupported currency.");
   if (b.amount <= 0) return envelope("1183", "Amount must be greater than 0.");
   // LINE Pay's rule: amount = Σ package amounts + Σ userFee + shipping fee.
-  const packages =
-    b.packages.reduce((s: number, p: Body) => s + cents(p.amount) + cents(p.userFee ?? 0), 0) +
-    cents(b.options?.shipping?.feeAmount ?? 0);
-  const productsFit = b.packages.every(
-    (p: Body) =>
-      Array.isArray(p.products) &&
-      p.products.reduce((s: number, x: Body) => s + cents(x.price) * x.quantity, 0) === cents(p.amount),
-  );
-  if (packages !== cents(b.amount) || !productsFit) return envelope("2101", "Parameter error: amounts do not add up.");
+  if (!packagesAddUp(b.packages, b.amount, cents(b.options?.shipping?.feeAmount ?? 0)))
+    return envelope("2101", "Parameter error: amounts do not add up.");
   if (ctx.ledger.byOrder.has(b.orderId)) return envelope("1172", "Existing same orderId.");
   const payment: Payment = {
     transactionId: newTransactionId(),
@@ -46,7 +39,7 @@ export function request(ctx: OpContext): Response {
     charged: b.amount,
     capture: b.options?.payment?.capture !== false,
     payType: b.options?.payment?.payType === "PREAPPROVED" ? "PREAPPROVED" : "NORMAL",
-    productName: b.packages.flatMap((p: Body) => p.products.map((x: Body) => x.name)).join(", "),
+    productName: productNames(b.packages),
     createdAt: ctx.now,
     reservation: "WAITING",
     redirectUrls: { confirmUrl: b.redirectUrls.confirmUrl, cancelUrl: b.redirectUrls.cancelUrl },

@@ -56,6 +56,16 @@ export interface DepositRecord {
   transactionDate: string;
 }
 
+/**
+ * Of the calls of one operation, how many carried each credential (whether or not the other was
+ * there too): v2's X-LINE-ChannelSecret header (any value), and a signature (X-LINE-Authorization)
+ * that verifies with the channel's secret. So a test can show that no v4 call sent the secret.
+ */
+export interface AuthSeen {
+  channelSecretHeader: number;
+  signature: number;
+}
+
 export interface Ledger {
   byTransaction: Map<string, Payment>;
   byOrder: Map<string, Payment>;
@@ -65,6 +75,8 @@ export interface Ledger {
   deposits: Map<string, DepositRecord>;
   /** "*" (every call), an orderId or `regKey:<regKey>` → operation → calls that reached it */
   calls: Map<string, Record<string, number>>;
+  /** the same keys → operation → how those calls authenticated themselves */
+  auth: Map<string, Record<string, AuthSeen>>;
   /** orderId → operation → the X-LINE-MerchantDeviceProfileId it came with (v2 calls) */
   devices: Map<string, Record<string, string>>;
 }
@@ -77,6 +89,7 @@ export function newLedger(): Ledger {
     regKeys: new Map(),
     deposits: new Map(),
     calls: new Map(),
+    auth: new Map(),
     devices: new Map(),
   };
 }
@@ -109,11 +122,21 @@ export function newRegKey(): string {
   return "RK" + Array.from(crypto.getRandomValues(new Uint8Array(13)), (b) => alphabet[b % alphabet.length]).join("");
 }
 
-export function countCall(ledger: Ledger, operation: string, keys: (string | undefined)[]): void {
+export function countCall(
+  ledger: Ledger,
+  operation: string,
+  keys: (string | undefined)[],
+  carried: { channelSecretHeader: boolean; signature: boolean },
+): void {
   for (const key of ["*", ...keys.filter((k): k is string => !!k)]) {
     const counts = ledger.calls.get(key) ?? {};
     counts[operation] = (counts[operation] ?? 0) + 1;
     ledger.calls.set(key, counts);
+    const auth = ledger.auth.get(key) ?? {};
+    const seen = (auth[operation] ??= { channelSecretHeader: 0, signature: 0 });
+    if (carried.channelSecretHeader) seen.channelSecretHeader += 1;
+    if (carried.signature) seen.signature += 1;
+    ledger.auth.set(key, auth);
   }
 }
 

@@ -26,6 +26,7 @@ import {
 } from "../support/flows";
 import { eventually, receiver, type ReceivedDelivery } from "../support/events";
 import { call, reserveBody, uniqueId } from "../support/gateway";
+import { OFFLINE_VERSIONS, posGateway } from "../support/pos-gateway";
 import { sandbox } from "../support/sandbox";
 
 const verified = (d: ReceivedDelivery) =>
@@ -46,25 +47,29 @@ async function eventsOf(id: string, atLeast: number): Promise<MerchantEvent[]> {
 const types = (events: MerchantEvent[]) => events.map((e) => e.type);
 
 describe("events from real changes", () => {
-  it("tells a POS pay whose answer was lost as payment.unknown, then payment.captured once recovery settles it", async () => {
-    useTestClock();
-    const orderId = uniqueId("pos");
-    await sandbox.fault("pos.pay", { type: "drop" }, orderId);
-    await sandbox.fault("pos.check", { type: "http", status: 500 }, orderId);
-    expect((await posPay(await posPayBody(orderId))).status).toBe(202);
-    await fireAlarm(orderStub(orderId));
-    expect((await view(orderId)).body.state).toBe("CAPTURED");
+  it.each(OFFLINE_VERSIONS)(
+    "tells a POS pay whose answer was lost as payment.unknown, then payment.captured once recovery settles it (Offline API %s)",
+    async (version) => {
+      const gw = posGateway(version);
+      useTestClock();
+      const orderId = uniqueId("pos");
+      await gw.fault("pos.pay", { type: "drop" }, orderId);
+      await gw.fault("pos.check", { type: "http", status: 500 }, orderId);
+      expect((await gw.pay(await posPayBody(orderId))).status).toBe(202);
+      await fireAlarm(gw.stub(orderId));
+      expect((await gw.view(orderId)).body.state).toBe("CAPTURED");
 
-    const events = await eventsOf(orderId, 2);
-    expect(types(events)).toEqual(["payment.unknown", "payment.captured"]);
-    expect(events.map((e) => e.sequence)).toEqual([1, 2]);
-    expect(events[1]!.data).toMatchObject({
-      orderId,
-      state: "CAPTURED",
-      transactionId: expect.stringMatching(/^\d{19}$/),
-    });
-    expect(events[1]!.data).not.toHaveProperty("events");
-  });
+      const events = await eventsOf(orderId, 2);
+      expect(types(events)).toEqual(["payment.unknown", "payment.captured"]);
+      expect(events.map((e) => e.sequence)).toEqual([1, 2]);
+      expect(events[1]!.data).toMatchObject({
+        orderId,
+        state: "CAPTURED",
+        transactionId: expect.stringMatching(/^\d{19}$/),
+      });
+      expect(events[1]!.data).not.toHaveProperty("events");
+    },
+  );
 
   it("tells refunds, voids and expiries, each with the order as it became", async () => {
     const { orderId: refundedId } = await confirmed();
@@ -155,16 +160,20 @@ describe("events and crashes", () => {
     expect(verified(delivery!)).toEqual(written);
   });
 
-  it("tells nothing of a change that never committed: a pay LINE Pay never processed is no payment.captured", async () => {
-    useTestClock();
-    const orderId = uniqueId("pos");
-    await sandbox.fault("pos.pay", { type: "http", status: 500 }, orderId);
-    expect((await posPay(await posPayBody(orderId))).status).toBe(202);
-    advanceClock(2 * 60_000);
-    await fireAlarm(orderStub(orderId));
-    expect((await view(orderId)).body.state).toBe("FAILED");
-    expect(types(await eventsOf(orderId, 2))).toEqual(["payment.unknown", "payment.failed"]);
-  });
+  it.each(OFFLINE_VERSIONS)(
+    "tells nothing of a change that never committed: a pay LINE Pay never processed is no payment.captured (Offline API %s)",
+    async (version) => {
+      const gw = posGateway(version);
+      useTestClock();
+      const orderId = uniqueId("pos");
+      await gw.fault("pos.pay", { type: "http", status: 500 }, orderId);
+      expect((await gw.pay(await posPayBody(orderId))).status).toBe(202);
+      advanceClock(2 * 60_000);
+      await fireAlarm(gw.stub(orderId));
+      expect((await gw.view(orderId)).body.state).toBe("FAILED");
+      expect(types(await eventsOf(orderId, 2))).toEqual(["payment.unknown", "payment.failed"]);
+    },
+  );
 });
 
 describe("reservations that finish without the browser", () => {

@@ -1,13 +1,14 @@
 /**
- * The fault matrix (fault-matrix.ts) for POS, preapproved payments and deposits, and the
- * regKey's expire; plus a deposit whose resend is refused for another reason after its first
- * answer was lost.
+ * The fault matrix (fault-matrix.ts) for POS (once per Offline API version, from one table),
+ * preapproved payments and deposits, and the regKey's expire; plus a deposit whose resend is
+ * refused for another reason after its first answer was lost.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { tokenId } from "../../model/regkey-token";
 import { alarmOf } from "../support/flows";
 import { call, uniqueId } from "../support/gateway";
+import { OFFLINE_VERSIONS, posGateway, type PosGateway } from "../support/pos-gateway";
 import { sandbox } from "../support/sandbox";
 import {
   approvedOrder,
@@ -42,18 +43,22 @@ const depositCase = (id: string): Case => ({
   tookEffect: async () => (await sandbox.ledger(id)).deposits[id] !== undefined,
 });
 
-const SETUPS: Record<string, Setup> = {
+/** POS, once per Offline API version: the same operation names and faults at the sandbox. */
+const posSetups = (pos: PosGateway): Record<string, Setup> => ({
   async "pos.pay"(op, fault) {
     const id = uniqueId("fm");
-    await sandbox.fault(op, fault, id);
-    return orderCase(id, await posPayTrigger(id), paid(id));
+    await pos.fault(op, fault, id);
+    return orderCase(id, await posPayTrigger(id, pos), paid(id, pos), pos);
   },
   async "pos.check"(op, fault) {
     const id = uniqueId("fm");
-    await sandbox.fault("pos.pay", { type: "drop" }, id);
-    await sandbox.fault(op, fault, id);
-    return orderCase(id, await posPayTrigger(id), paid(id));
+    await pos.fault("pos.pay", { type: "drop" }, id);
+    await pos.fault(op, fault, id);
+    return orderCase(id, await posPayTrigger(id, pos), paid(id, pos), pos);
   },
+});
+
+const SETUPS: Record<string, Setup> = {
   async "preapproved.pay"(op, fault) {
     const rk = await regKeyToken();
     const id = uniqueId("fm");
@@ -74,7 +79,11 @@ const SETUPS: Record<string, Setup> = {
   },
 };
 
-describe("faults on POS, preapproved payments and deposits", () => {
+describe.each(OFFLINE_VERSIONS)("faults on POS, Offline API %s", (version) => {
+  matrix(posSetups(posGateway(version)));
+});
+
+describe("faults on preapproved payments and deposits", () => {
   matrix(SETUPS);
 
   it.each(["1142", "1162"])(

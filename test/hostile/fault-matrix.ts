@@ -13,6 +13,7 @@ import { expect, it } from "vitest";
 import { advanceClock, PAST_THE_READ_TIMEOUT_MS, PAST_THE_WINDOW_MS, useTestClock } from "../support/clock";
 import { fireAlarm, outcomes } from "../support/flows";
 import { call, reserveBody, uniqueId, type Called } from "../support/gateway";
+import type { PosGateway } from "../support/pos-gateway";
 import { sandbox, type Fault } from "../support/sandbox";
 
 export const FAULTS: [string, Fault][] = [
@@ -49,11 +50,14 @@ export interface Case {
   trigger: () => Promise<Called>;
   /** whether the faulted call took effect at LINE Pay (read from the ledger once LINE Pay is idle) */
   tookEffect: () => Promise<boolean>;
+  /** a POS case: the gateway (Offline API version) it runs on; else the gateway as deployed */
+  pos?: PosGateway;
 }
 
 export type Setup = (operation: string, fault: Fault) => Promise<Case>;
 
-const payment = async (id: string) => (await sandbox.ledger(id)).payments[id];
+const ledgerOf = (id: string, pos?: PosGateway) => (pos ? pos.ledger(id) : sandbox.ledger(id));
+const payment = async (id: string, pos?: PosGateway) => (await ledgerOf(id, pos)).payments[id];
 
 export async function approvedOrder(options: Record<string, unknown> = {}) {
   const id = uniqueId("fm");
@@ -71,33 +75,36 @@ export async function confirmed(options: Record<string, unknown> = {}) {
   return id;
 }
 
-export const orderCase = (id: string, trigger: () => Promise<Called>, tookEffect: () => Promise<boolean>): Case => ({
+export const orderCase = (
+  id: string,
+  trigger: () => Promise<Called>,
+  tookEffect: () => Promise<boolean>,
+  pos?: PosGateway,
+): Case => ({
   object: `order:${id}`,
   id,
   kind: "order",
   trigger,
   tookEffect,
+  ...(pos ? { pos } : {}),
 });
 
-export const paid = (id: string) => async () => (await payment(id))?.status !== undefined;
+export const paid = (id: string, pos?: PosGateway) => async () => (await payment(id, pos))?.status !== undefined;
 export const statusIs = (id: string, status: string) => async () => (await payment(id))?.status === status;
 export const refundedSome = (id: string) => async () => ((await payment(id))?.refunded ?? 0) > 0;
 export const never = () => Promise.resolve(false);
 
-export async function posPayTrigger(id: string) {
+export async function posPayTrigger(id: string, pos: PosGateway) {
   const oneTimeKey = await sandbox.oneTimeKey();
-  return () =>
-    call("POST", "/v1/pos/payments", {
-      scope: "pos",
-      body: { productName: "Tea", amount: 1000, currency: "JPY", orderId: id, oneTimeKey },
-    });
+  return () => pos.pay({ productName: "Tea", amount: 1000, currency: "JPY", orderId: id, oneTimeKey });
 }
 
-const view = (c: Case) => call("GET", c.kind === "deposit" ? `/v1/deposits/${c.id}` : `/v1/payments/${c.id}`);
+const view = (c: Case) =>
+  c.pos ? c.pos.view(c.id) : call("GET", c.kind === "deposit" ? `/v1/deposits/${c.id}` : `/v1/payments/${c.id}`);
 
 /** Fault gone and LINE Pay idle: the object's own alarm settles the order. */
 async function settle(c: Case): Promise<Called> {
-  const stub = env.ORDERS.getByName(c.object);
+  const stub = c.pos ? c.pos.stub(c.id) : env.ORDERS.getByName(c.object);
   let seen = await view(c);
   for (let i = 0; i < 8 && seen.body.state === "UNKNOWN"; i++) {
     // Where the object waits for LINE Pay's window to close, let it close.
@@ -117,7 +124,7 @@ function saysNothingMoved(first: Called): boolean {
 
 /** The gateway's state must agree with the money the sandbox actually moved. */
 async function expectLedgerAgrees(c: Case, seen: Called) {
-  const ledger = await sandbox.ledger(c.id);
+  const ledger = await ledgerOf(c.id, c.pos);
   if (c.kind === "deposit") {
     const transfer = ledger.deposits[c.id];
     if (seen.body.state === "COMPLETED") expect(transfer?.amount).toBe(1000);
@@ -140,11 +147,11 @@ async function expectLedgerAgrees(c: Case, seen: Called) {
 
 /** A money-moving call reaches LINE Pay once; a reserve or a deposit may be re-sent (LINE Pay's orderId check stops a second one). */
 async function expectNoSecondMoneyMove(c: Case) {
-  const calls = await sandbox.calls({ orderId: c.id });
+  const calls = c.pos ? await c.pos.calls(c.id) : await sandbox.calls({ orderId: c.id });
   for (const op of ["confirm", "capture", "void", "refund", "pos.pay", "preapproved.pay"]) {
     expect(calls[op] ?? 0, `${op} calls`).toBeLessThanOrEqual(1);
   }
-  const deposits = (await sandbox.ledger(c.id)).deposits;
+  const deposits = (await ledgerOf(c.id, c.pos)).deposits;
   expect(Object.keys(deposits).length).toBeLessThanOrEqual(1);
 }
 
@@ -172,6 +179,8 @@ export async function survives(setup: Setup, operation: string, fault: Fault): P
     outcomes(seen).some((o) => JOURNALED.includes(o)),
     `journal: ${outcomes(seen).join(", ")}`,
   ).toBe(true);
+  // Faults or not, each call spoke its Offline API version's authentication.
+  await c.pos?.expectAuthenticated(c.id);
 }
 
 /** The matrix for a table of operations. */

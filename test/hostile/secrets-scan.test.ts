@@ -1,10 +1,10 @@
 /**
- * A representative run of every flow, faults included, with every log line and response body
- * captured: none may contain the channel secret, a regKey, the JWT secret, the webhook secrets
- * (deposits' and events'), an event's signature, the regKey vault's keys, a registered merchant's
- * channel and webhook secrets (sent with PUT, rotated, refused in a bad PUT, used by its webhook)
- * or MERCHANT_KEYS. The gateway's Worker and objects run in this isolate, so
- * console spies see their logs.
+ * A representative run of every flow, faults included (POS on Offline API v2 and v4), with every
+ * log line and response body captured: none may contain a channel secret (the v4 merchant's
+ * too), a regKey, the JWT secret, the webhook secrets (deposits' and events'), an event's
+ * signature, the regKey vault's keys, a registered merchant's channel and webhook secrets (sent
+ * with PUT, rotated, refused in a bad PUT, used by its webhook) or MERCHANT_KEYS. The gateway's
+ * Worker and objects run in this isolate, so console spies see their logs.
  */
 import { env } from "cloudflare:workers";
 import { tokenId } from "../../model/regkey-token";
@@ -12,6 +12,7 @@ import { dumpStorage, fireAlarm, flowsAs } from "../support/flows";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { call, reserveBody, uniqueId, type Called } from "../support/gateway";
 import { admin, dumpMerchant, merchantToken, newChannelSecret, newWhsec, registerMerchant } from "../support/merchants";
+import { OFFLINE_VERSIONS, posGateway } from "../support/pos-gateway";
 import { sandbox } from "../support/sandbox";
 import { deliver } from "../support/webhooks";
 import { deliveryJournal, enqueue, eventMessage, eventually, receiver } from "../support/events";
@@ -63,19 +64,22 @@ describe("secrets", () => {
       }),
     );
 
-    // POS with a lost answer settled by alarm.
-    const pos = uniqueId("sec");
-    await sandbox.fault("pos.pay", { type: "reset", phase: "after" }, pos);
-    await sandbox.fault("pos.check", { type: "malformed" }, pos);
-    const oneTimeKey = await sandbox.oneTimeKey();
-    keep(
-      await call("POST", "/v1/pos/payments", {
-        scope: "pos",
-        body: { productName: "Tea", amount: 300, currency: "JPY", orderId: pos, oneTimeKey },
-      }),
-    );
-    await fireAlarm(env.ORDERS.getByName(`order:${pos}`));
-    keep(await call("GET", `/v1/payments/${pos}`, { scope: "pos" }));
+    // POS with a lost answer settled by alarm, on each Offline API version.
+    const oneTimeKeys: string[] = [];
+    const posOrders: string[] = [];
+    for (const version of OFFLINE_VERSIONS) {
+      const gw = posGateway(version);
+      const orderId = uniqueId("sec");
+      await gw.fault("pos.pay", { type: "reset", phase: "after" }, orderId);
+      await gw.fault("pos.check", { type: "malformed" }, orderId);
+      const oneTimeKey = await sandbox.oneTimeKey();
+      keep(await gw.pay({ productName: "Tea", amount: 300, currency: "JPY", orderId, oneTimeKey }));
+      await fireAlarm(gw.stub(orderId));
+      keep(await gw.view(orderId));
+      oneTimeKeys.push(oneTimeKey);
+      posOrders.push(orderId);
+    }
+    const pos = posOrders[0]!;
 
     // Deposits by API and by webhook, good and forged.
     keep(
@@ -157,7 +161,8 @@ describe("secrets", () => {
       webhookSecret.replace(/^whsec_/, ""),
       ...Object.values((JSON.parse(env.REGKEY_KEYS) as { keys: Record<string, string> }).keys),
       ...regKeys,
-      oneTimeKey,
+      ...oneTimeKeys,
+      posGateway("v4").channelSecret,
       env.EVENTS_WEBHOOK_SECRET,
       env.EVENTS_WEBHOOK_SECRET.replace(/^whsec_/, ""),
       ...signatures.map((s) => s.replace(/^v1,/, "")),

@@ -1,12 +1,13 @@
 /**
- * Soak: thousands of mixed operations across many orders (online, POS, preapproved, deposits)
- * at high concurrency, with faults injected at random (seeded: the seed is printed and can be
- * replayed with SOAK_SEED), duplicate callers, and object resets mid-call. After every round,
- * every object with open work holds an alarm. At the end, once LINE Pay's late work is done
- * and the alarms have run (with the gateway's clock moved past LINE Pay's "may still be
- * running" windows where an object waits for them), no order or deposit is UNKNOWN and the
- * gateway's ledger (captured minus refunded per order, and deposits) equals the sandbox's
- * exactly, per order and in total. `npm test` runs a CI-sized soak; `npm run soak` a large one.
+ * Soak: thousands of mixed operations across many orders (online, POS on Offline API v2 and v4
+ * by turns, preapproved, deposits) at high concurrency, with faults injected at random (seeded:
+ * the seed is printed and can be replayed with SOAK_SEED), duplicate callers, and object resets
+ * mid-call. After every round, every object with open work holds an alarm. At the end, once
+ * LINE Pay's late work is done and the alarms have run (with the gateway's clock moved past
+ * LINE Pay's "may still be running" windows where an object waits for them), no order or
+ * deposit is UNKNOWN, the gateway's ledger (captured minus refunded per order, and deposits)
+ * equals the sandbox's exactly, per order and in total, and every POS call authenticated as its
+ * version does. `npm test` runs a CI-sized soak; `npm run soak` a large one.
  */
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
@@ -14,6 +15,7 @@ import { describe, expect, it } from "vitest";
 import { advanceClock, PAST_THE_READ_TIMEOUT_MS, PAST_THE_WINDOW_MS, useTestClock } from "../support/clock";
 import { fireAlarm, outcomes } from "../support/flows";
 import { call, reserveBody, uniqueId } from "../support/gateway";
+import { OFFLINE_VERSIONS, posGateway, type PosGateway } from "../support/pos-gateway";
 import { sandbox, type Fault } from "../support/sandbox";
 
 /** mulberry32: small, seeded, good enough to pick operations and faults. */
@@ -44,8 +46,8 @@ const FAULTS: Fault[] = [
 ];
 
 /** Open operations and the alarm, read inside the object. */
-async function wakeUp(name: string): Promise<{ open: number; alarm: number | null }> {
-  return runInDurableObject(env.ORDERS.getByName(name), async (_instance, state) => {
+async function wakeUp(stub: DurableObjectStub): Promise<{ open: number; alarm: number | null }> {
+  return runInDurableObject(stub, async (_instance, state) => {
     const tables = state.storage.sql
       .exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'operations'")
       .toArray();
@@ -59,7 +61,11 @@ async function wakeUp(name: string): Promise<{ open: number; alarm: number | nul
 interface Tracked {
   id: string;
   kind: "order" | "deposit";
+  /** a POS order: the gateway (Offline API version) it was paid through */
+  pos?: PosGateway;
 }
+
+const stubOf = (t: Tracked) => (t.pos ? t.pos.stub(t.id) : env.ORDERS.getByName(`${t.kind}:${t.id}`));
 
 describe("soak", () => {
   it("settles every order and reconciles with the sandbox's ledger to the yen", async () => {
@@ -75,6 +81,7 @@ describe("soak", () => {
     const tracked: Tracked[] = [];
     const t0 = performance.now();
     let done = 0;
+    let posOrders = 0;
 
     // One shared subscription for the preapproved payments.
     const sub = uniqueId("soak-sub");
@@ -109,8 +116,10 @@ describe("soak", () => {
         }
       },
       async () => {
+        // Offline API v2 and v4 take turns, order by order: both versions soak in one run.
+        const pos = posGateway(OFFLINE_VERSIONS[posOrders++ % OFFLINE_VERSIONS.length]!);
         const id = uniqueId("soak-pos");
-        tracked.push({ id, kind: "order" });
+        tracked.push({ id, kind: "order", pos });
         await maybeFault("pos.pay", id);
         const body = {
           productName: "Tea",
@@ -120,10 +129,7 @@ describe("soak", () => {
           oneTimeKey: await sandbox.oneTimeKey(),
         };
         // The till retries at once, as a cashier would: the same request, never a second pay.
-        await Promise.all([
-          call("POST", "/v1/pos/payments", { scope: "pos", body }),
-          call("POST", "/v1/pos/payments", { scope: "pos", body }),
-        ]);
+        await Promise.all([pos.pay(body), pos.pay(body)]);
         done += 2;
       },
       async () => {
@@ -164,9 +170,9 @@ describe("soak", () => {
         const recent = tracked.slice(-32);
         if (finished || recent.length === 0) break;
         const t = pick(recent);
-        await runInDurableObject(env.ORDERS.getByName(`${t.kind}:${t.id}`), (_instance, state) =>
-          state.abort("soak: a reset mid-call"),
-        ).catch(() => undefined);
+        await runInDurableObject(stubOf(t), (_instance, state) => state.abort("soak: a reset mid-call")).catch(
+          () => undefined,
+        );
         resets++;
       }
     })();
@@ -176,7 +182,7 @@ describe("soak", () => {
         await pick(flows)();
         // The invariant: an object with open work always holds a wake-up.
         for (const t of tracked.slice(before)) {
-          const { open, alarm } = await wakeUp(`${t.kind}:${t.id}`);
+          const { open, alarm } = await wakeUp(stubOf(t));
           if (open > 0) expect(alarm, `${t.kind}:${t.id} has ${open} open operation(s) and no alarm`).not.toBeNull();
         }
       }
@@ -192,26 +198,35 @@ describe("soak", () => {
     await sandbox.idle();
     await sandbox.clearFaults();
     const view = (t: Tracked) =>
-      call("GET", t.kind === "deposit" ? `/v1/deposits/${t.id}` : `/v1/payments/${t.id}`, {
-        scope: "payments pos deposits",
-      });
+      t.pos
+        ? t.pos.view(t.id)
+        : call("GET", t.kind === "deposit" ? `/v1/deposits/${t.id}` : `/v1/payments/${t.id}`, {
+            scope: "payments pos deposits",
+          });
     const views = new Map<string, { status: number; body: Record<string, any> }>(); // eslint-disable-line @typescript-eslint/no-explicit-any
     for (const t of tracked) {
       let seen = await view(t);
       for (let i = 0; i < 8 && seen.body?.state === "UNKNOWN"; i++) {
         if (outcomes(seen as never).includes("not_found_yet")) advanceClock(PAST_THE_WINDOW_MS);
-        await fireAlarm(env.ORDERS.getByName(`${t.kind}:${t.id}`));
+        await fireAlarm(stubOf(t));
         seen = await view(t);
       }
       views.set(t.id, seen);
     }
 
     console.info(`soak: settled in ${Math.round(performance.now() - t1)} ms`);
-    const ledger = await sandbox.ledger();
+    // Each channel has its own ledger at the sandbox (the v4 gateway has a channel of its own).
+    const channelOf = (t: Tracked) => t.pos?.channelId ?? env.LINEPAY_CHANNEL_ID;
+    const ledgers = new Map(
+      await Promise.all(
+        [...new Set(tracked.map(channelOf))].map(async (c) => [c, await sandbox.ledger(undefined, c)] as const),
+      ),
+    );
     let gatewayNet = 0;
     let sandboxNet = 0;
     for (const t of tracked) {
       const seen = views.get(t.id)!;
+      const ledger = ledgers.get(channelOf(t))!;
       if (seen.status === 404) {
         // Never created at the gateway (e.g. a reserve that failed validation): LINE Pay has nothing either.
         expect(ledger.payments[t.id] ?? ledger.deposits[t.id]).toBeUndefined();
@@ -236,5 +251,7 @@ describe("soak", () => {
     }
     expect(gatewayNet).toBe(sandboxNet);
     expect(done).toBeGreaterThanOrEqual(operations);
+    // Every POS call of the run, through faults and resets, authenticated as its version does.
+    for (const v of OFFLINE_VERSIONS) await posGateway(v).expectAuthenticated();
   }, 600_000);
 });

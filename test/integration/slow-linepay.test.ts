@@ -19,7 +19,6 @@ import {
   orderStub,
   outcomes,
   payOnToken,
-  posPay,
   posPayBody,
   regKeyToken,
   storedOperation,
@@ -27,6 +26,7 @@ import {
   viewDeposit,
 } from "../support/flows";
 import { call, uniqueId } from "../support/gateway";
+import { OFFLINE_VERSIONS, posGateway } from "../support/pos-gateway";
 import { sandbox } from "../support/sandbox";
 
 const refund = (orderId: string, key: string, refundAmount?: number) =>
@@ -64,34 +64,42 @@ describe("a LINE Pay that finishes after the caller gave up", () => {
     expect(replay.body.refundedAmount).toBe(300);
   });
 
-  it("keeps a POS pay answered 504 by a proxy UNKNOWN, and settles it CAPTURED when LINE Pay processed it", async () => {
-    useTestClock();
-    const orderId = uniqueId("pos");
-    await sandbox.fault("pos.pay", { type: "http", status: 504, phase: "later", ms: 400 }, orderId);
-    const first = await posPay(await posPayBody(orderId));
-    expect(first.status).toBe(202);
-    expect(first.body.state).toBe("UNKNOWN");
+  it.each(OFFLINE_VERSIONS)(
+    "keeps a POS pay answered 504 by a proxy UNKNOWN, and settles it CAPTURED when LINE Pay processed it (Offline API %s)",
+    async (version) => {
+      const gw = posGateway(version);
+      useTestClock();
+      const orderId = uniqueId("pos");
+      await gw.fault("pos.pay", { type: "http", status: 504, phase: "later", ms: 400 }, orderId);
+      const first = await gw.pay(await posPayBody(orderId));
+      expect(first.status).toBe(202);
+      expect(first.body.state).toBe("UNKNOWN");
 
-    await afterLinePayCatchesUp(orderStub(orderId));
-    const seen = await view(orderId);
-    const ledger = (await sandbox.ledger(orderId)).payments[orderId];
-    expect(seen.body.state).toBe("CAPTURED");
-    expect(seen.body.transactionId).toBe(ledger.transactionId);
-    expect(ledger.captured).toBe(450);
-    expect((await sandbox.calls({ orderId }))["pos.pay"]).toBe(1);
-  });
+      await afterLinePayCatchesUp(gw.stub(orderId));
+      const seen = await gw.view(orderId);
+      const ledger = (await gw.ledger(orderId)).payments[orderId];
+      expect(seen.body.state).toBe("CAPTURED");
+      expect(seen.body.transactionId).toBe(ledger.transactionId);
+      expect(ledger.captured).toBe(450);
+      expect((await gw.calls(orderId))["pos.pay"]).toBe(1);
+    },
+  );
 
-  it("settles CAPTURED a POS pay LINE Pay processed and answered 1145 (payment in process)", async () => {
-    const orderId = uniqueId("pos");
-    await sandbox.fault("pos.pay", { type: "returnCode", returnCode: "1145", phase: "after" }, orderId);
-    const first = await posPay(await posPayBody(orderId));
-    expect(first.status).not.toBe(402);
-    expect([200, 202]).toContain(first.status);
-    const seen = await view(orderId);
-    expect(seen.body.state).toBe("CAPTURED");
-    expect(seen.body.transactionId).toBe((await sandbox.ledger(orderId)).payments[orderId].transactionId);
-    expect((await sandbox.calls({ orderId }))["pos.pay"]).toBe(1);
-  });
+  it.each(OFFLINE_VERSIONS)(
+    "settles CAPTURED a POS pay LINE Pay processed and answered 1145, payment in process (Offline API %s)",
+    async (version) => {
+      const gw = posGateway(version);
+      const orderId = uniqueId("pos");
+      await gw.fault("pos.pay", { type: "returnCode", returnCode: "1145", phase: "after" }, orderId);
+      const first = await gw.pay(await posPayBody(orderId));
+      expect(first.status).not.toBe(402);
+      expect([200, 202]).toContain(first.status);
+      const seen = await gw.view(orderId);
+      expect(seen.body.state).toBe("CAPTURED");
+      expect(seen.body.transactionId).toBe((await gw.ledger(orderId)).payments[orderId].transactionId);
+      expect((await gw.calls(orderId))["pos.pay"]).toBe(1);
+    },
+  );
 
   it("waits for a capture still running at LINE Pay instead of inviting a second one", async () => {
     useTestClock();
@@ -167,58 +175,70 @@ describe("a deposit whose first answer was lost", () => {
 });
 
 describe("a durable wake-up", () => {
-  it("holds an alarm from the write-ahead on, while the call is still in flight", async () => {
-    const orderId = uniqueId("pos");
-    await sandbox.fault("pos.pay", { type: "delay", ms: 600 }, orderId);
-    const pending = posPay(await posPayBody(orderId));
-    await sandbox.arrived("pos.pay", orderId);
-    const armed = await alarmOf(orderStub(orderId));
-    expect(armed).not.toBeNull();
-    const settled = await pending;
-    expect(settled.body.state).toBe("CAPTURED");
-    expect(await alarmOf(orderStub(orderId))).toBeNull();
-  });
+  it.each(OFFLINE_VERSIONS)(
+    "holds an alarm from the write-ahead on, while the call is still in flight (Offline API %s)",
+    async (version) => {
+      const gw = posGateway(version);
+      const orderId = uniqueId("pos");
+      await gw.fault("pos.pay", { type: "delay", ms: 600 }, orderId);
+      const pending = gw.pay(await posPayBody(orderId));
+      await gw.arrived("pos.pay", orderId);
+      const armed = await alarmOf(gw.stub(orderId));
+      expect(armed).not.toBeNull();
+      const settled = await pending;
+      expect(settled.body.state).toBe("CAPTURED");
+      expect(await alarmOf(gw.stub(orderId))).toBeNull();
+    },
+  );
 
-  it("wakes by itself after a reset cut a pay off mid-call, and settles it from LINE Pay", async () => {
-    const orderId = uniqueId("pos");
-    await sandbox.fault("pos.pay", { type: "delay", ms: 600 }, orderId);
-    const pending = posPay(await posPayBody(orderId));
-    await sandbox.arrived("pos.pay", orderId);
-    await abortAllDurableObjects();
-    const cut = await pending;
-    expect(cut.status).toBe(409);
-    await sandbox.idle();
-    // Nobody asks about the order: the alarm armed with the write-ahead record does.
-    expect(await runDurableObjectAlarm(orderStub(orderId))).toBe(true);
-    const seen = await view(orderId);
-    expect(seen.body.state).toBe("CAPTURED");
-    expect((await sandbox.calls({ orderId }))["pos.pay"]).toBe(1);
-  });
+  it.each(OFFLINE_VERSIONS)(
+    "wakes by itself after a reset cut a pay off mid-call, and settles it from LINE Pay (Offline API %s)",
+    async (version) => {
+      const gw = posGateway(version);
+      const orderId = uniqueId("pos");
+      await gw.fault("pos.pay", { type: "delay", ms: 600 }, orderId);
+      const pending = gw.pay(await posPayBody(orderId));
+      await gw.arrived("pos.pay", orderId);
+      await abortAllDurableObjects();
+      const cut = await pending;
+      expect(cut.status).toBe(409);
+      await sandbox.idle();
+      // Nobody asks about the order: the alarm armed with the write-ahead record does.
+      expect(await runDurableObjectAlarm(gw.stub(orderId))).toBe(true);
+      const seen = await gw.view(orderId);
+      expect(seen.body.state).toBe("CAPTURED");
+      expect((await gw.calls(orderId))["pos.pay"]).toBe(1);
+    },
+  );
 
-  it("keeps its alarm through a configuration error in the alarm, and recovers once it is fixed", async () => {
-    useTestClock();
-    const orderId = uniqueId("pos");
-    await sandbox.fault("pos.pay", { type: "drop" }, orderId);
-    await sandbox.fault("pos.check", { type: "http", status: 500 }, orderId);
-    const first = await posPay(await posPayBody(orderId));
-    expect(first.status).toBe(202);
-    const stub = orderStub(orderId);
-    advanceClock(10_000);
-    await runInDurableObject(stub, async (instance: unknown) => {
-      const object = instance as { env: Env; alarm(): Promise<void> };
-      const good = object.env;
-      object.env = { ...good, LINEPAY_CHANNEL_SECRET: "" };
-      try {
-        await object.alarm();
-      } finally {
-        object.env = good;
-      }
-    });
-    expect(await alarmOf(stub)).not.toBeNull();
-    advanceClock(120_000);
-    await runDurableObjectAlarm(stub);
-    expect((await view(orderId)).body.state).toBe("CAPTURED");
-  });
+  it.each(OFFLINE_VERSIONS)(
+    "keeps its alarm through a configuration error in the alarm, and recovers once it is fixed (Offline API %s)",
+    async (version) => {
+      const gw = posGateway(version);
+      useTestClock();
+      const orderId = uniqueId("pos");
+      await gw.fault("pos.pay", { type: "drop" }, orderId);
+      await gw.fault("pos.check", { type: "http", status: 500 }, orderId);
+      const first = await gw.pay(await posPayBody(orderId));
+      expect(first.status).toBe(202);
+      const stub = gw.stub(orderId);
+      advanceClock(10_000);
+      await runInDurableObject(stub, async (instance: unknown) => {
+        const object = instance as { env: Env; alarm(): Promise<void> };
+        const good = object.env;
+        object.env = { ...good, LINEPAY_CHANNEL_SECRET: "" };
+        try {
+          await object.alarm();
+        } finally {
+          object.env = good;
+        }
+      });
+      expect(await alarmOf(stub)).not.toBeNull();
+      advanceClock(120_000);
+      await runDurableObjectAlarm(stub);
+      expect((await gw.view(orderId)).body.state).toBe("CAPTURED");
+    },
+  );
 });
 
 describe("the reservation watch", () => {
@@ -297,36 +317,44 @@ describe("what else a lost answer must not lose", () => {
     expect(Number(record!.sent_at) - Number(record!.started_at)).toBeGreaterThanOrEqual(500);
   });
 
-  it("calls LINE Pay for a POS order with the terminal it was paid at, whatever the configured one", async () => {
-    const orderId = uniqueId("pos");
-    await posPay(await posPayBody(orderId, { capture: false, deviceProfileId: "till-9" }));
-    await call("POST", `/v1/payments/${orderId}/capture`, { scope: "pos", body: { amount: 450, currency: "JPY" } });
-    await call("POST", `/v1/payments/${orderId}/refund`, {
-      scope: "pos",
-      body: { refundAmount: 100 },
-      headers: { "Idempotency-Key": "till-9-refund" },
-    });
-    const devices = (await sandbox.ledger(orderId)).payments[orderId].deviceProfileIds;
-    expect(devices).toMatchObject({ "pos.pay": "till-9", "pos.capture": "till-9", "pos.refund": "till-9" });
-  });
+  it.each(OFFLINE_VERSIONS)(
+    "calls LINE Pay for a POS order with the terminal it was paid at, whatever the configured one (Offline API %s)",
+    async (version) => {
+      const gw = posGateway(version);
+      const orderId = uniqueId("pos");
+      await gw.pay(await posPayBody(orderId, { capture: false, deviceProfileId: "till-9" }));
+      await gw.call("POST", `/v1/payments/${orderId}/capture`, { body: { amount: 450, currency: "JPY" } });
+      await gw.call("POST", `/v1/payments/${orderId}/refund`, {
+        body: { refundAmount: 100 },
+        headers: { "Idempotency-Key": "till-9-refund" },
+      });
+      const devices = (await gw.ledger(orderId)).payments[orderId].deviceProfileIds;
+      expect(devices).toMatchObject({ "pos.pay": "till-9", "pos.capture": "till-9", "pos.refund": "till-9" });
+      await gw.expectAuthenticated(orderId);
+    },
+  );
 
-  it("encodes an orderId with / ? # % in every offline path", async () => {
-    const orderId = `till/7?a#b%c-${crypto.randomUUID().slice(0, 8)}`;
-    const path = encodeURIComponent(orderId);
-    expect((await posPay(await posPayBody(orderId, { capture: false }))).body.state).toBe("AUTHORIZED");
-    const capture = await call("POST", `/v1/payments/${path}/capture`, {
-      scope: "pos",
-      body: { amount: 450, currency: "JPY" },
-    });
-    expect(capture.body.state).toBe("CAPTURED");
-    const refunded = await call("POST", `/v1/payments/${path}/refund`, {
-      scope: "pos",
-      body: {},
-      headers: { "Idempotency-Key": "all" },
-    });
-    expect(refunded.body.state).toBe("REFUNDED");
-    expect((await sandbox.ledger(orderId)).payments[orderId]).toMatchObject({ captured: 450, refunded: 450 });
-  });
+  it.each(OFFLINE_VERSIONS)(
+    "encodes an orderId with / ? # % in every offline path (Offline API %s)",
+    async (version) => {
+      const gw = posGateway(version);
+      const orderId = `till/7?a#b%c-${crypto.randomUUID().slice(0, 8)}`;
+      const path = encodeURIComponent(orderId);
+      expect((await gw.pay(await posPayBody(orderId, { capture: false }))).body.state).toBe("AUTHORIZED");
+      const capture = await gw.call("POST", `/v1/payments/${path}/capture`, {
+        body: { amount: 450, currency: "JPY" },
+      });
+      expect(capture.body.state).toBe("CAPTURED");
+      const refunded = await gw.call("POST", `/v1/payments/${path}/refund`, {
+        body: {},
+        headers: { "Idempotency-Key": "all" },
+      });
+      expect(refunded.body.state).toBe("REFUNDED");
+      expect((await gw.ledger(orderId)).payments[orderId]).toMatchObject({ captured: 450, refunded: 450 });
+      // v4 signs the path as sent, percent-encoded: the sandbox verified every call.
+      await gw.expectAuthenticated(orderId);
+    },
+  );
 
   it("replays a pay whose compensating refund finished later with the refund's answer", async () => {
     useTestClock();

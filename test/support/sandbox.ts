@@ -20,12 +20,14 @@ async function control(method: string, path: string, body?: unknown): Promise<an
 
 export type { Fault } from "../../sandbox/faults";
 import type { Fault } from "../../sandbox/faults";
+import type { AuthSeen } from "../../sandbox/store";
 
 const query = (params: Record<string, string | undefined>) => {
   const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
   return q.size > 0 ? `?${q}` : "";
 };
-const sandboxCalls = (answer: { calls: Record<string, number> }) => answer.calls;
+
+type CallFilter = { orderId?: string; regKey?: string; channelId?: string };
 
 export const sandbox = {
   /** Registers another channel (its own secret and ledger), or gives a known one a new secret. */
@@ -44,18 +46,19 @@ export const sandbox = {
   approve: (transactionId: string) => control("POST", `/__sandbox/reservations/${transactionId}/approve`),
   cancel: (transactionId: string) => control("POST", `/__sandbox/reservations/${transactionId}/cancel`),
   /** Calls of the first channel, or of `channelId`. */
-  async calls(filter: { orderId?: string; regKey?: string; channelId?: string } = {}): Promise<Record<string, number>> {
-    const q = new URLSearchParams(filter as Record<string, string>).toString();
-    return (await control("GET", `/__sandbox/calls${q ? `?${q}` : ""}`)).calls;
+  async calls(filter: CallFilter = {}): Promise<Record<string, number>> {
+    return (await control("GET", `/__sandbox/calls${query(filter)}`)).calls;
   },
-  /** Resolves once a call of `operation` for this order has reached the sandbox. */
-  async arrived(operation: string, orderId: string): Promise<void> {
-    for (let i = 0; i < 500; i++)
-      if (
-        (sandboxCalls(await control("GET", `/__sandbox/calls?orderId=${encodeURIComponent(orderId)}`))[operation] ??
-          0) > 0
-      )
-        return;
+  /**
+   * Per operation, how many of those calls carried v2's X-LINE-ChannelSecret header and how
+   * many a signature that verifies with the channel's secret.
+   */
+  async auth(filter: CallFilter = {}): Promise<Record<string, AuthSeen>> {
+    return (await control("GET", `/__sandbox/calls${query(filter)}`)).auth;
+  },
+  /** Resolves once a call of `operation` for this order has reached the sandbox (of `channelId`). */
+  async arrived(operation: string, orderId: string, channelId?: string): Promise<void> {
+    for (let i = 0; i < 500; i++) if (((await sandbox.calls({ orderId, channelId }))[operation] ?? 0) > 0) return;
     throw new Error(`no ${operation} for ${orderId} reached the sandbox`);
   },
   /** Waits until the sandbox has finished work it does after its caller gave up (late faults). */

@@ -7,6 +7,8 @@ export interface DemoEnv {
   SANDBOX_URL: string;
   /** verifies the gateway's events (npm start hands it the gateway's EVENTS_WEBHOOK_SECRET) */
   EVENTS_WEBHOOK_SECRET?: string;
+  /** the tea stand's LINE Pay channel at the sandbox (npm start makes it and registers the merchant) */
+  TEA_STAND_CHANNEL_ID?: string;
   /** the shop's own record of what each order bought (the gateway keeps amounts, not baskets),
    * and of the events it received */
   BASKETS: KVNamespace;
@@ -63,19 +65,42 @@ export const PRODUCT = {
     "First-flush green tea from the hills of Shizuoka: bright, grassy and a little sweet. Steep at 70 °C for one minute.",
 };
 
-export let cachedToken: { jwt: string; until: number } | undefined;
+/**
+ * The two shops on one gateway, as a platform runs them: the sencha shop is the default merchant
+ * (LINEPAY_CHANNEL_ID, Offline API v2 for its till); the tea stand is a registered merchant
+ * (`tea-stand`, its own channel, Offline API v4), whose calls carry the `merchant` claim. A
+ * till order's id says whose it is (`pos-…` or `tea-…`), so every page asks as the right shop.
+ */
+export interface Shop {
+  key: "sencha" | "tea";
+  name: string;
+  /** the `merchant` claim of its caller tokens; none for the default merchant */
+  merchant?: string;
+  offlineVersion: "v2" | "v4";
+  orderPrefix: string;
+}
 
-/** A short-lived caller JWT, as the gateway's contract asks: HS256, aud, exp, scope. */
-export async function callerToken(env: DemoEnv): Promise<string> {
-  if (cachedToken && cachedToken.until > Date.now()) return cachedToken.jwt;
-  const jwt = await new SignJWT({ scope: "payments pos" })
+export const SHOPS: Record<Shop["key"], Shop> = {
+  sencha: { key: "sencha", name: "Sencha shop", offlineVersion: "v2", orderPrefix: "pos" },
+  tea: { key: "tea", name: "Tea stand", merchant: "tea-stand", offlineVersion: "v4", orderPrefix: "tea" },
+};
+
+export const shopOfOrder = (orderId: string): Shop => (orderId.startsWith("tea-") ? SHOPS.tea : SHOPS.sencha);
+
+const cachedTokens = new Map<string, { jwt: string; until: number }>();
+
+/** A short-lived caller JWT, as the gateway's contract asks: HS256, aud, exp, scope (and the shop's merchant). */
+export async function callerToken(env: DemoEnv, merchant?: string): Promise<string> {
+  const cached = cachedTokens.get(merchant ?? "");
+  if (cached && cached.until > Date.now()) return cached.jwt;
+  const jwt = await new SignJWT({ scope: "payments pos", ...(merchant ? { merchant } : {}) })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setAudience("linepay-gateway")
     .setSubject("demo-shop")
     .setIssuedAt()
     .setExpirationTime("10m")
     .sign(new TextEncoder().encode(env.AUTH_JWT_SECRET));
-  cachedToken = { jwt, until: Date.now() + 8 * 60_000 };
+  cachedTokens.set(merchant ?? "", { jwt, until: Date.now() + 8 * 60_000 });
   return jwt;
 }
 
@@ -84,12 +109,12 @@ export async function gateway<T>(
   method: string,
   path: string,
   body?: unknown,
-  headers: Record<string, string> = {},
+  { headers = {}, shop = SHOPS.sencha }: { headers?: Record<string, string>; shop?: Shop } = {},
 ): Promise<Answer<T>> {
   const res = await fetch(new URL(path, env.GATEWAY_URL), {
     method,
     headers: {
-      Authorization: `Bearer ${await callerToken(env)}`,
+      Authorization: `Bearer ${await callerToken(env, shop.merchant)}`,
       ...(body === undefined ? {} : { "Content-Type": "application/json" }),
       ...headers,
     },

@@ -15,6 +15,8 @@ interface Received {
   type: string;
   /** the order's (or deposit's) id, from `data` */
   ref: string;
+  /** whose it is, from `data.merchantId` (`default`: the sencha shop) */
+  merchant: string;
   sequence: number | null;
   createdAt: string;
   receivedAt: string;
@@ -40,6 +42,7 @@ function summary(id: string, body: string, verified: boolean): Received {
     id,
     type: typeof event.type === "string" ? event.type : "(not an event)",
     ref: typeof ref === "string" ? ref : "",
+    merchant: typeof data.merchantId === "string" ? data.merchantId : "",
     sequence: typeof event.sequence === "number" ? event.sequence : null,
     createdAt: typeof event.createdAt === "string" ? event.createdAt : "",
     receivedAt: new Date().toISOString(),
@@ -86,11 +89,11 @@ function eventsTable(events: Received[]): string {
   const rows = events.map((e) => {
     const order = e.ref ? `<a class="mono" href="/orders/${encodeURIComponent(e.ref)}">${escape(e.ref)}</a>` : "—";
     const when = e.receivedAt.slice(11, 19);
-    return `<tr class="event-row" data-id="${escape(e.id)}"><td class="mono">${escape(e.type)}</td><td>${order}</td>
+    return `<tr class="event-row" data-id="${escape(e.id)}"><td class="mono">${escape(e.type)}</td><td>${order}</td><td class="mono">${escape(e.merchant || "—")}</td>
 <td>${e.sequence ?? "—"}</td><td>${e.verified ? `<span class="badge s-CAPTURED">yes</span>` : `<span class="badge s-FAILED">no</span>`}</td>
 <td title="made ${escape(e.createdAt)}">${escape(when)} UTC${e.deliveries > 1 ? ` <span class="muted small">×${e.deliveries}</span>` : ""}</td></tr>`;
   });
-  return `<table class="items" id="events"><thead><tr><th>Type</th><th>Order</th><th>Sequence</th><th>Verified</th><th>Received</th></tr></thead>
+  return `<table class="items" id="events"><thead><tr><th>Type</th><th>Order</th><th>Merchant</th><th>Sequence</th><th>Verified</th><th>Received</th></tr></thead>
 <tbody>${rows.join("")}</tbody></table>`;
 }
 
@@ -103,7 +106,7 @@ export async function eventsPage(env: DemoEnv): Promise<Response> {
     "Events",
     "events",
     `<div class="card"><h1>Events from the gateway</h1>
-<p class="muted">The gateway posts every change of an order here, signed (Standard Webhooks). The shop verifies each one with the <span class="mono">standardwebhooks</span> package and keeps it once per <span class="mono">webhook-id</span>: a redelivery shows as ×2. Newest first; <span class="mono">sequence</span> counts up per order.</p>
+<p class="muted">The gateway posts every change of an order here, signed (Standard Webhooks): the sencha shop's (the default merchant) and the tea stand's, which has no events URL of its own, so its events come to the global one, each naming its <span class="mono">merchantId</span>. The shop verifies each one with the <span class="mono">standardwebhooks</span> package and keeps it once per <span class="mono">webhook-id</span>: a redelivery shows as ×2. Newest first; <span class="mono">sequence</span> counts up per order.</p>
 <div id="events-live">${eventsTable(await received(env))}</div></div>`,
     200,
     `const live = document.getElementById("events-live");

@@ -1,5 +1,20 @@
-/** The till: a POS pay with the customer's My Code, and a switch that makes LINE Pay's answer get lost. */
-import { DemoEnv, Order, Problem, gateway, isProblem, newOrderId, orderPath, sandbox } from "./clients";
+/**
+ * The till: a POS pay with the customer's My Code, a switch that makes LINE Pay's answer get
+ * lost, and which shop's till it is: the sencha shop (the default merchant, Offline API v2) or
+ * the tea stand (merchant `tea-stand`, Offline API v4). Same route, body and answers for both.
+ */
+import {
+  DemoEnv,
+  Order,
+  Problem,
+  SHOPS,
+  gateway,
+  isProblem,
+  newOrderId,
+  orderPath,
+  sandbox,
+  shopOfOrder,
+} from "./clients";
 import { POLL_SCRIPT, orderPanel, page } from "./layout";
 
 export function posPage(): Response {
@@ -8,7 +23,10 @@ export function posPage(): Response {
     "pos",
     `<div class="grid till-layout">
 <form class="card" id="pos-form">
-<p class="muted small" style="margin:0">Till 7 · Offline API v2</p>
+<fieldset class="shops"><legend class="muted small">Till</legend>
+<label class="shop"><input type="radio" name="shop" value="sencha" checked> <span><b>${SHOPS.sencha.name}</b> <span class="muted small">default merchant · Offline API ${SHOPS.sencha.offlineVersion}</span></span></label>
+<label class="shop"><input type="radio" name="shop" value="tea"> <span><b>${SHOPS.tea.name}</b> <span class="muted small">merchant ${SHOPS.tea.merchant} · Offline API ${SHOPS.tea.offlineVersion}</span></span></label>
+</fieldset>
 <h1>Charge a customer</h1>
 <div class="till" id="display">¥450</div>
 <label for="productName">Item</label>
@@ -48,7 +66,7 @@ form.addEventListener("submit", async (event) => {
   statusLine.textContent = "Scanning the customer's My Code and charging…";
   try {
     const res = await fetch("/api/pos/charge", { method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ productName: form.productName.value, amount: Number(amount.value), lose: form.lose.checked }) });
+      body: JSON.stringify({ productName: form.productName.value, amount: Number(amount.value), lose: form.lose.checked, shop: form.shop.value }) });
     const data = await res.json();
     if (data.html) result.innerHTML = data.html;
     if (!data.state) { statusLine.textContent = data.message || "The charge failed."; return; }
@@ -70,28 +88,43 @@ form.addEventListener("submit", async (event) => {
 }
 
 export async function posCharge(request: Request, env: DemoEnv): Promise<Response> {
-  const input = (await request.json().catch(() => ({}))) as { productName?: unknown; amount?: unknown; lose?: unknown };
-  const orderId = newOrderId("pos");
+  const input = (await request.json().catch(() => ({}))) as {
+    productName?: unknown;
+    amount?: unknown;
+    lose?: unknown;
+    shop?: unknown;
+  };
+  const shop = input.shop === "tea" ? SHOPS.tea : SHOPS.sencha;
+  const orderId = newOrderId(shop.orderPrefix);
   const { oneTimeKey } = await sandbox<{ oneTimeKey: string }>(env, "/__sandbox/one-time-keys");
   if (input.lose === true) {
     // LINE Pay takes the payment but the answer never arrives, and its status check fails twice
-    // (about six seconds at the gateway's 3 s POS cadence) before it tells what happened.
-    await sandbox(env, "/__sandbox/faults", { operation: "pos.pay", orderId, fault: { type: "drop" } });
+    // (about six seconds at the gateway's 3 s POS cadence) before it tells what happened. The
+    // faults are the shop's channel's: each channel has its own at the sandbox.
+    const channel = shop.merchant && env.TEA_STAND_CHANNEL_ID ? { channelId: env.TEA_STAND_CHANNEL_ID } : {};
+    await sandbox(env, "/__sandbox/faults", { operation: "pos.pay", orderId, fault: { type: "drop" }, ...channel });
     await sandbox(env, "/__sandbox/faults", {
       operation: "pos.check",
       orderId,
       times: 2,
       fault: { type: "http", status: 500 },
+      ...channel,
     });
   }
-  const answer = await gateway<Order>(env, "POST", "/v1/pos/payments", {
-    productName:
-      typeof input.productName === "string" && input.productName.trim() ? input.productName.trim() : "Coffee",
-    amount: typeof input.amount === "number" ? input.amount : Number(input.amount),
-    currency: "JPY",
-    orderId,
-    oneTimeKey,
-  });
+  const answer = await gateway<Order>(
+    env,
+    "POST",
+    "/v1/pos/payments",
+    {
+      productName:
+        typeof input.productName === "string" && input.productName.trim() ? input.productName.trim() : "Coffee",
+      amount: typeof input.amount === "number" ? input.amount : Number(input.amount),
+      currency: "JPY",
+      orderId,
+      oneTimeKey,
+    },
+    { shop },
+  );
   if (isProblem(answer.status)) {
     const p = answer.body as Problem;
     const fields = (p.errors ?? []).map((e) => `${e.path}: ${e.message}`).join("; ");
@@ -101,17 +134,17 @@ export async function posCharge(request: Request, env: DemoEnv): Promise<Respons
       message: `${p.title ?? "Refused"} (${answer.status}): ${p.detail ?? ""}${fields ? ` ${fields}` : ""}`,
     });
   }
-  const view = await gateway<Order>(env, "GET", orderPath(orderId));
+  const view = await gateway<Order>(env, "GET", orderPath(orderId), undefined, { shop });
   const order = isProblem(view.status) ? answer.body : view.body;
   const message =
     answer.status === 202
       ? `202 UNKNOWN (Retry-After ${answer.retryAfter ?? "?"} s): LINE Pay's answer was lost; the gateway is asking LINE Pay what happened.`
-      : `${answer.status} ${answer.body.state}: paid with My Code ${oneTimeKey.slice(0, 4)}…${oneTimeKey.slice(-4)}.`;
+      : `${answer.status} ${answer.body.state}: paid at the ${shop.name}'s till (Offline API ${shop.offlineVersion}) with My Code ${oneTimeKey.slice(0, 4)}…${oneTimeKey.slice(-4)}.`;
   return Response.json({ orderId, status: answer.status, state: order.state, message, html: orderPanel(order) });
 }
 
 export async function orderApi(orderId: string, env: DemoEnv): Promise<Response> {
-  const answer = await gateway<Order>(env, "GET", orderPath(orderId));
+  const answer = await gateway<Order>(env, "GET", orderPath(orderId), undefined, { shop: shopOfOrder(orderId) });
   if (isProblem(answer.status)) return Response.json({ status: answer.status, problem: answer.body }, { status: 404 });
   return Response.json(
     { status: answer.status, state: answer.body.state, order: answer.body, html: orderPanel(answer.body) },

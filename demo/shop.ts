@@ -190,7 +190,7 @@ export async function refundOrder(request: Request, orderId: string, env: DemoEn
   const form = await request.formData();
   const key = String(form.get("idempotencyKey") ?? "") || crypto.randomUUID();
   const answer = await gateway<Order>(env, "POST", `${orderPath(orderId)}/refund`, undefined, {
-    "Idempotency-Key": key,
+    headers: { "Idempotency-Key": key },
   });
   if (isProblem(answer.status)) return problemPage("The refund did not go through", answer, orderId);
   return redirect(`/receipt/${encodeURIComponent(orderId)}`);

@@ -10,7 +10,8 @@
 // Each `wrangler dev` runs under scripts/child-guard.mjs, which ends it (and its workerd) when
 // this process ends, however it ends: Ctrl-C, any signal, a crash, or SIGKILL.
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { randomBytes, randomInt } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DevVarsError, ensureDevVars } from "./dev-secrets.mjs";
 import { devToken } from "./dev-token.mjs";
@@ -40,18 +41,32 @@ try {
   stop(error instanceof DevVarsError ? error.message : `cannot prepare ${DEV_VARS}: ${error.message}`);
 }
 
-// The sandbox gets only the channel it accepts, the demo only the JWT secret it mints caller
+// The sandbox gets only the channels it accepts, the demo only the JWT secret it mints caller
 // tokens with and the events secret its receiver (/events) verifies the gateway's events with;
 // each reads its own file (`--env-file`), kept with this stack's state, so that a second stack
 // never rewrites the files of a running one.
 const envFiles = join(STATE_DIR, "env");
+/** The demo's second shop: a registered merchant with a channel of its own (made once per state folder). */
+const TEA_STAND = "tea-stand";
+let teaStand;
 try {
   mkdirSync(envFiles, { recursive: true, mode: 0o700 });
+  const teaStandFile = join(envFiles, `${TEA_STAND}.json`);
+  if (!existsSync(teaStandFile)) {
+    const channel = {
+      channelId: String(randomInt(2_000_000_000, 2_999_999_999)),
+      channelSecret: randomBytes(16).toString("hex"),
+    };
+    writeFileSync(teaStandFile, JSON.stringify(channel), { mode: 0o600 });
+  }
+  teaStand = JSON.parse(readFileSync(teaStandFile, "utf8"));
   const write = (name, entries) =>
     writeFileSync(join(envFiles, name), entries.map(([k, v]) => `${k}=${v}\n`).join(""), { mode: 0o600 });
   write("sandbox.env", [
     ["LINEPAY_CHANNEL_ID", vars.LINEPAY_CHANNEL_ID],
     ["LINEPAY_CHANNEL_SECRET", vars.LINEPAY_CHANNEL_SECRET],
+    // Single quotes: the value is JSON, taken as it is.
+    ["LINEPAY_EXTRA_CHANNELS", `'${JSON.stringify([teaStand])}'`],
   ]);
   write("demo.env", [
     ["AUTH_JWT_SECRET", vars.AUTH_JWT_SECRET],
@@ -167,6 +182,9 @@ run("demo", [
   `GATEWAY_URL:${gw}`,
   "--var",
   `SANDBOX_URL:${sb}`,
+  // The tea stand's channel, for its till's faults at the sandbox (its secret stays here).
+  "--var",
+  `TEA_STAND_CHANNEL_ID:${teaStand.channelId}`,
   "--persist-to",
   join(STATE_DIR, "state-demo"),
   "--inspector-port",
@@ -180,6 +198,7 @@ async function markReady(name) {
   // Once, when all three are up (wrangler says "Ready" again after each reload).
   if (ready.size < 3 || announced) return;
   announced = true;
+  const teaStandNote = await registerTeaStand();
   const token = await devToken(vars.AUTH_JWT_SECRET);
   console.log(`
 ────────────────────────────────────────────────────────────────────────
@@ -187,6 +206,7 @@ async function markReady(name) {
  LINE Pay sandbox  ${sb}      (controls: ${sb}/)
  Demo shop         ${demo}      (POS: ${demo}/pos, order timelines: ${demo}/orders)
  Events received   ${demo}/events (the gateway's signed events, as they arrive)
+ Second shop       ${teaStandNote}
 ${API_BASE === sb ? "" : ` The gateway calls LINE Pay at ${API_BASE}\n`}
  A dev token (12 h, scopes payments pos deposits; \`npm run --silent token\` prints a new one):
    export TOKEN=${token}
@@ -194,4 +214,26 @@ ${API_BASE === sb ? "" : ` The gateway calls LINE Pay at ${API_BASE}\n`}
  The README's "Try it with curl" blocks run as they are against this stack.
 ────────────────────────────────────────────────────────────────────────
 `);
+}
+
+/**
+ * The demo's tea stand as a platform registers a merchant: PUT /v1/merchants/tea-stand with its
+ * channel and Offline API v4 (idempotent: an update on every start). Its events have no URL of
+ * their own, so they go to the global one, the demo's /events, naming the merchant.
+ */
+async function registerTeaStand() {
+  try {
+    const res = await fetch(`${gw}/v1/merchants/${TEA_STAND}`, {
+      method: "PUT",
+      headers: {
+        Authorization: `Bearer ${await devToken(vars.AUTH_JWT_SECRET, "admin")}`,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({ ...teaStand, offlineVersion: "v4" }),
+    });
+    if (res.ok) return `merchant ${TEA_STAND} (its own channel, Offline API v4): the till's Tea stand switch`;
+    return `merchant ${TEA_STAND} not registered: the gateway answered ${res.status} (${(await res.text()).slice(0, 200)})`;
+  } catch (error) {
+    return `merchant ${TEA_STAND} not registered: ${error.message}`;
+  }
 }

@@ -179,4 +179,43 @@ describe("demo POS", () => {
     expect(await page.locator("#timeline li.event").count()).toBe(captured.events!.length);
     await page.close();
   });
+
+  it("switches the till to the tea stand, a merchant on Offline API v4 with its own channel, and recovers there too", async () => {
+    const { demo, teaStandChannelId } = stack();
+    const page = await newPage();
+    await page.goto(`${demo}/pos`);
+    await page.check('input[name="shop"][value="tea"]');
+    await page.fill("#amount", "380");
+    await page.check("#lose");
+    await page.click("#charge");
+    await page.locator("#pos-result #state", { hasText: "UNKNOWN" }).waitFor({ timeout: 15_000 });
+    const orderId = await text(page, "#pos-result #orderId");
+    expect(orderId).toMatch(/^tea-/);
+    await page.locator("#pos-result #state", { hasText: "CAPTURED" }).waitFor({ timeout: 30_000 });
+    await screenshot(page, "09b-pos-tea-stand-captured");
+
+    // The order is the tea stand's: its own token sees it, the default merchant's does not.
+    const captured = await gatewayOrder(orderId, "tea-stand");
+    expect(captured).toMatchObject({ kind: "pos", state: "CAPTURED", amount: 380 });
+    await expect(gatewayOrder(orderId)).rejects.toThrow(/404/);
+    // LINE Pay was asked on the tea stand's channel, on v4: signed, never the channel secret header.
+    const channel = `channelId=${teaStandChannelId}&orderId=${encodeURIComponent(orderId)}`;
+    const { calls, auth } = await sandboxGet<{
+      calls: Record<string, number>;
+      auth: Record<string, { channelSecretHeader: number; signature: number }>;
+    }>(`/__sandbox/calls?${channel}`);
+    expect(calls["pos.pay"]).toBe(1);
+    expect(calls["pos.check"]).toBeGreaterThanOrEqual(3);
+    for (const operation of ["pos.pay", "pos.check"]) {
+      expect(auth[operation]).toEqual({ channelSecretHeader: 0, signature: calls[operation] });
+    }
+    const ledger = await sandboxGet<{ payments: Record<string, unknown> }>(`/__sandbox/ledger?${channel}`);
+    expect(ledger.payments).toEqual({ [orderId]: expect.objectContaining({ status: "CAPTURE", captured: 380 }) });
+    // Nothing of it on the default channel.
+    const elsewhere = await sandboxGet<{ calls: Record<string, number> }>(
+      `/__sandbox/calls?orderId=${encodeURIComponent(orderId)}`,
+    );
+    expect(elsewhere.calls).toEqual({});
+    await page.close();
+  });
 });

@@ -12,8 +12,8 @@ import { ROOT } from "./stack";
 
 export const stack = () => inject("stack");
 
-export async function callerToken(scope = "payments pos"): Promise<string> {
-  return new SignJWT({ scope })
+export async function callerToken(scope = "payments pos", merchant?: string): Promise<string> {
+  return new SignJWT({ scope, ...(merchant ? { merchant } : {}) })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setAudience("linepay-gateway")
     .setSubject("browser-test")
@@ -33,10 +33,10 @@ export interface GatewayOrder {
   events?: { at: string; operation: string; outcome: string; returnCode?: string; detail?: string }[];
 }
 
-/** The order as the gateway itself reports it (GET /v1/payments/{orderId}, with a JWT). */
-export async function gatewayOrder(orderId: string): Promise<GatewayOrder> {
+/** The order as the gateway itself reports it (GET /v1/payments/{orderId}, with a JWT of `merchant`'s). */
+export async function gatewayOrder(orderId: string, merchant?: string): Promise<GatewayOrder> {
   const res = await fetch(`${stack().gateway}/v1/payments/${encodeURIComponent(orderId)}`, {
-    headers: { Authorization: `Bearer ${await callerToken()}` },
+    headers: { Authorization: `Bearer ${await callerToken(undefined, merchant)}` },
   });
   if (res.status !== 200) throw new Error(`GET /v1/payments/${orderId}: ${res.status} ${await res.text()}`);
   return (await res.json()) as GatewayOrder;

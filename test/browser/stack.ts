@@ -22,6 +22,8 @@ export interface StackInfo {
   jwtSecret: string;
   /** the gateway's EVENTS_WEBHOOK_SECRET, which the demo shop verifies events with */
   eventsSecret: string;
+  /** the sandbox channel of the demo's second shop, merchant `tea-stand` (Offline API v4) */
+  teaStandChannelId: string;
 }
 
 export interface Stack {
@@ -115,7 +117,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         const m = new RegExp(`^\\[${name}\\] .*Ready on (http://\\S+)`, "m").exec(output);
         if (m) urls[name] = m[1]!;
       }
-      if (NAMES.every((n) => urls[n])) {
+      // Ready once the banner is out: start.mjs prints it after registering the second shop.
+      if (NAMES.every((n) => urls[n]) && output.includes(" Second shop ")) {
         clearTimeout(timer);
         done(urls);
       }
@@ -163,6 +166,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       demo: urls.demo!,
       jwtSecret: readSecret(devVars),
       eventsSecret: readSecret(devVars, "EVENTS_WEBHOOK_SECRET"),
+      teaStandChannelId: (
+        JSON.parse(readFileSync(join(stateDir, "env/tea-stand.json"), "utf8")) as { channelId: string }
+      ).channelId,
     },
     pid: child.pid!,
     output: () => output,

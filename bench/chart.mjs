@@ -6,6 +6,7 @@ const COLORS = {
   passthrough: "#1f77b4",
   objectFloor: "#9467bd",
   twoCommitFloor: "#d62728",
+  wakeFloor: "#e377c2",
   gatewayPay: "#06c755",
   gatewayPayMerchant: "#2ca02c",
   gatewayPayEvents: "#bcbd22",

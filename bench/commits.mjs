@@ -32,27 +32,36 @@ function walChecksum(buf, from, to, s0, s1, bigEndian) {
   return [s0, s1];
 }
 
-/** The valid commits in one WAL file, and its generation (salt-1: it changes when the WAL restarts). */
+/**
+ * The valid commits in one WAL file, the bytes of the pages they wrote (frames up to the last commit), and
+ * its generation (salt-1: it changes when the WAL restarts).
+ */
 export function walCommits(path) {
   const buf = readFileSync(path);
-  if (buf.length < WAL_HEADER) return { commits: 0, salt: null };
+  if (buf.length < WAL_HEADER) return { commits: 0, bytes: 0, salt: null };
   const magic = buf.readUInt32BE(0);
-  if (magic !== 0x377f0682 && magic !== 0x377f0683) return { commits: 0, salt: null };
+  if (magic !== 0x377f0682 && magic !== 0x377f0683) return { commits: 0, bytes: 0, salt: null };
   const bigEndian = magic === 0x377f0683;
   const pageSize = buf.readUInt32BE(8) || 65536;
   const salt1 = buf.readUInt32BE(16);
   const salt2 = buf.readUInt32BE(20);
   let [s0, s1] = walChecksum(buf, 0, 24, 0, 0, bigEndian);
-  if (s0 !== buf.readUInt32BE(24) || s1 !== buf.readUInt32BE(28)) return { commits: 0, salt: null };
+  if (s0 !== buf.readUInt32BE(24) || s1 !== buf.readUInt32BE(28)) return { commits: 0, bytes: 0, salt: null };
   let commits = 0;
+  let frames = 0;
+  let bytes = 0;
   for (let at = WAL_HEADER; at + FRAME_HEADER + pageSize <= buf.length; at += FRAME_HEADER + pageSize) {
     if (buf.readUInt32BE(at + 8) !== salt1 || buf.readUInt32BE(at + 12) !== salt2) break;
     [s0, s1] = walChecksum(buf, at, at + 8, s0, s1, bigEndian);
     [s0, s1] = walChecksum(buf, at + FRAME_HEADER, at + FRAME_HEADER + pageSize, s0, s1, bigEndian);
     if (s0 !== buf.readUInt32BE(at + 16) || s1 !== buf.readUInt32BE(at + 20)) break;
-    if (buf.readUInt32BE(at + 4) !== 0) commits++;
+    frames++;
+    if (buf.readUInt32BE(at + 4) !== 0) {
+      commits++;
+      bytes = frames * pageSize;
+    }
   }
-  return { commits, salt: salt1 };
+  return { commits, bytes, salt: salt1 };
 }
 
 function walFiles(root) {
@@ -69,7 +78,7 @@ function walFiles(root) {
   return out;
 }
 
-/** Every SQLite WAL under `root` (a persist directory): relative path -> { commits, salt }. */
+/** Every SQLite WAL under `root` (a persist directory): relative path -> { commits, bytes, salt }. */
 export function snapshot(root) {
   const files = new Map();
   for (const path of walFiles(root)) {
@@ -109,12 +118,14 @@ function kindOf(path) {
  * by it can close; in a longer one each such WAL counts as `uncertain` (a lower bound).
  */
 export function commitsBetween(before, after, { startCommits = 0, windowMs = Infinity } = {}) {
-  const counts = { objects: 0, alarms: 0, kv: 0, tooling: 0, starts: 0, uncertain: 0 };
+  // `bytes`: what the objects' commits wrote (whole pages), what each commit makes durable.
+  const counts = { objects: 0, alarms: 0, kv: 0, tooling: 0, starts: 0, uncertain: 0, bytes: 0 };
   for (const [path, now] of after) {
     const kind = kindOf(path);
     const then = before.get(path);
     const started = !then || then.salt !== now.salt;
     counts[kind] += started ? now.commits : now.commits - then.commits;
+    if (kind === "objects") counts.bytes += started ? now.bytes : now.bytes - then.bytes;
     if (kind === "objects" && started && now.commits > 0) counts.starts++;
   }
   if (windowMs >= IDLE_CLOSE_MS)

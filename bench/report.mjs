@@ -58,6 +58,10 @@ export function renderSection(r) {
   lines.push(
     `- POS pay, 64 callers: the gateway reaches ${pct(gc.rps / fc.rps)} of the two-commit floor's throughput (target ≥ 90%: ${verdict(gc.rps / fc.rps >= 0.9)}) and ${pct(gc.rps / pc.rps)} of the passthrough's.`,
   );
+  const [w, wc] = [seq("wakeFloor"), con("wakeFloor")];
+  lines.push(
+    `- POS pay against the floor with a durable wake-up (\`wakeFloor\`: the two-commit floor whose write-ahead commit also arms an alarm and whose settled commit removes it, as the gateway must, so that a crash mid-call is finished unasked): the alarm alone costs the floor p50 ${signed(w.p50 - f.p50)} ms and ${pct(1 - wc.rps / fc.rps)} of its throughput; gateway − wakeFloor p50 ${signed(g.p50 - w.p50)} ms, p99 ${signed(g.p99 - w.p99)} ms, 64 callers ${pct(gc.rps / wc.rps)} of its throughput.`,
+  );
   lines.push(
     `- GET of an order, one caller: gateway − passthrough GET p50 ${signed(gg.p50 - pg.p50)} ms (target ≤ 0.5 ms: ${verdict(gg.p50 - pg.p50 <= 0.5)}), p99 ${signed(gg.p99 - pg.p99)} ms. The passthrough asks LINE Pay; the gateway answers from the order's object.`,
   );
@@ -85,6 +89,13 @@ export function renderSection(r) {
   lines.push(
     `- Commits and LINE Pay calls per operation: counted over ${n.sequential} operations with one caller and ${n.concurrent} with 64, after each target's measured run, all answered; commits in the SQLite write-ahead logs of the target's Durable Objects (bench/commits.mjs), alarm scheduling and KV included ("≥": an object closed during the count), LINE Pay calls in the sandbox's \`GET /__sandbox/calls\`.`,
   );
+  const written = ["objectFloor", "twoCommitFloor", "wakeFloor", "gatewayPay", "gatewayPayEvents"]
+    .filter((name) => r.accounting.sequential[name]?.kibPerOp !== undefined)
+    .map((name) => `${name} ${r.accounting.sequential[name].kibPerOp.toFixed(0)} KiB`);
+  if (written.length > 0)
+    lines.push(
+      `- Written by the objects' commits per operation, one caller (whole SQLite pages in the write-ahead log; a new object creates its tables in its first commit): ${written.join(", ")}.`,
+    );
   if (tooling.length > 0)
     lines.push(
       `- Not in the commits column: the local tooling's own commits per operation, one caller (wrangler dev records each Durable Object's name as the object starts, and requests in its local trace store): ${tooling.join(", ")}.`,

@@ -7,6 +7,12 @@
  *   4. answers.
  * No auth, no validation, no journal, no coalescing: two durable commits and one upstream call.
  *
+ * `POST /wake` is the same with a durable wake-up (the `wakeFloor` scenario): the write-ahead
+ * commit also arms an alarm, so that a crash mid-call is finished without anyone asking, and the
+ * settled commit removes it. That is the floor of a design that never leaves an order unknown
+ * after a crash (the gateway's), and what the alarm costs on its own: workerd has the alarm
+ * manager take an alarm moved earlier before the commit, and one moved later or removed after it.
+ *
  * Why these are two commits and not one: workerd opens an implicit SQLite transaction at the
  * first write of an event-loop turn and commits it when the turn ends, holding the output gate
  * (every outgoing fetch and the RPC answer) until that commit is done. `transactionSync` joins
@@ -30,7 +36,7 @@ interface PayBody {
 }
 
 export class TwoCommitFloorObject extends DurableObject<FloorEnv> {
-  async pay(body: string): Promise<string> {
+  async pay(body: string, wake = false): Promise<string> {
     const { orderId, amount, currency } = JSON.parse(body) as PayBody;
     const sql = this.ctx.storage.sql;
     this.ctx.storage.transactionSync(() => {
@@ -46,6 +52,7 @@ export class TwoCommitFloorObject extends DurableObject<FloorEnv> {
         currency,
         Date.now(),
       );
+      if (wake) void this.ctx.storage.setAlarm(Date.now() + WAKE_AFTER_MS);
     });
     // Held by the output gate until the write-ahead commit is durable.
     const upstream = await fetch(`${this.env.LINEPAY_API_BASE}/v2/payments/oneTimeKeys/pay`, {
@@ -66,11 +73,18 @@ export class TwoCommitFloorObject extends DurableObject<FloorEnv> {
         answer,
         Date.now(),
       );
+      if (wake) void this.ctx.storage.deleteAlarm();
     });
     // The RPC answer is held by the output gate until the settled row is durable.
     return answer;
   }
+
+  /** A wake-up after a crash would look the pay up at LINE Pay here; the bench never crashes. */
+  async alarm(): Promise<void> {}
 }
+
+/** When the wake-up would fire: after the pay's read timeout could have passed. */
+const WAKE_AFTER_MS = 60_000;
 
 export default {
   async fetch(request: Request, env: FloorEnv): Promise<Response> {
@@ -78,7 +92,8 @@ export default {
     if (request.method === "GET") return new Response("ok");
     const body = await request.text();
     const orderId = (JSON.parse(body) as PayBody).orderId;
-    const answer = await env.TWO_COMMIT_FLOOR.getByName(orderId).pay(body);
+    const wake = new URL(request.url).pathname === "/wake";
+    const answer = await env.TWO_COMMIT_FLOOR.getByName(orderId).pay(body, wake);
     return new Response(answer, { headers: { "Content-Type": "application/json" } });
   },
 };

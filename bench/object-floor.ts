@@ -5,11 +5,9 @@
  * object per order must pay for (creating the object and one durable write).
  */
 import { DurableObject } from "cloudflare:workers";
+import { posPay, type LinePayEnv } from "./linepay-v2";
 
-interface FloorEnv {
-  LINEPAY_API_BASE: string;
-  LINEPAY_CHANNEL_ID: string;
-  LINEPAY_CHANNEL_SECRET: string;
+interface FloorEnv extends LinePayEnv {
   FLOOR: DurableObjectNamespace<FloorObject>;
 }
 
@@ -17,16 +15,7 @@ export class FloorObject extends DurableObject<FloorEnv> {
   async pay(body: string): Promise<string> {
     this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS calls (at INTEGER)");
     this.ctx.storage.sql.exec("INSERT INTO calls (at) VALUES (?)", Date.now());
-    const upstream = await fetch(`${this.env.LINEPAY_API_BASE}/v2/payments/oneTimeKeys/pay`, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        "X-LINE-ChannelId": this.env.LINEPAY_CHANNEL_ID,
-        "X-LINE-ChannelSecret": this.env.LINEPAY_CHANNEL_SECRET,
-        "X-LINE-MerchantDeviceType": "POS",
-      },
-      body,
-    });
+    const upstream = await posPay(this.env, body);
     return upstream.text();
   }
 }

@@ -8,20 +8,10 @@
  *   POST /events: a merchant's events endpoint that takes every event (204), for the
  *   scenario whose merchant has events on.
  */
-interface PassthroughEnv {
-  LINEPAY_API_BASE: string;
-  LINEPAY_CHANNEL_ID: string;
-  LINEPAY_CHANNEL_SECRET: string;
-}
+import { posPay, v2Headers, type LinePayEnv } from "./linepay-v2";
 
 export default {
-  async fetch(request: Request, env: PassthroughEnv): Promise<Response> {
-    const headers = {
-      "Content-Type": "application/json",
-      "X-LINE-ChannelId": env.LINEPAY_CHANNEL_ID,
-      "X-LINE-ChannelSecret": env.LINEPAY_CHANNEL_SECRET,
-      "X-LINE-MerchantDeviceType": "POS",
-    };
+  async fetch(request: Request, env: LinePayEnv): Promise<Response> {
     let upstream: Response;
     if (request.method === "POST" && new URL(request.url).pathname === "/events") {
       await request.arrayBuffer();
@@ -31,13 +21,9 @@ export default {
       const path = new URL(request.url).pathname;
       if (path === "/healthz") return new Response("ok");
       const orderId = path.slice(path.lastIndexOf("/") + 1);
-      upstream = await fetch(`${env.LINEPAY_API_BASE}/v2/payments?orderId=${orderId}`, { headers });
+      upstream = await fetch(`${env.LINEPAY_API_BASE}/v2/payments?orderId=${orderId}`, { headers: v2Headers(env) });
     } else {
-      upstream = await fetch(`${env.LINEPAY_API_BASE}/v2/payments/oneTimeKeys/pay`, {
-        method: "POST",
-        headers,
-        body: request.body,
-      });
+      upstream = await posPay(env, request.body);
     }
     return new Response(upstream.body, { status: upstream.status, headers: { "Content-Type": "application/json" } });
   },

@@ -1,21 +1,12 @@
 // The Workers the benchmark drives, described once for both ways of starting them
 // (miniflare-targets.mjs, wrangler-targets.mjs), and the secrets they share.
 import { randomBytes, randomInt } from "node:crypto";
+import { freshDevSecrets } from "../scripts/dev-secrets.mjs";
 
 export const COMPAT = "2026-11-01";
 
-/** Fresh random secrets for every run: nothing here is, or resembles, a real credential. */
-export function freshSecrets() {
-  return {
-    LINEPAY_CHANNEL_ID: String(randomInt(1_000_000_000, 2_000_000_000)),
-    LINEPAY_CHANNEL_SECRET: randomBytes(16).toString("hex"),
-    AUTH_JWT_SECRET: randomBytes(32).toString("base64url"),
-    REGKEY_KEYS: JSON.stringify({ active: "k1", keys: { k1: randomBytes(32).toString("base64url") } }),
-    DEPOSIT_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
-    EVENTS_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
-    MERCHANT_KEYS: JSON.stringify({ active: "m1", keys: { m1: randomBytes(32).toString("base64url") } }),
-  };
-}
+/** Fresh random secrets for every run, made as `npm start` makes them: nothing here is, or resembles, a real credential. */
+export const freshSecrets = freshDevSecrets;
 
 /** A registered merchant's own channel (the sandbox learns it at setup), generated per run. */
 export function freshChannel() {

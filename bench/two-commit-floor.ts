@@ -21,11 +21,9 @@
  * second commit that must finish before the answer is released.
  */
 import { DurableObject } from "cloudflare:workers";
+import { posPay, type LinePayEnv } from "./linepay-v2";
 
-interface FloorEnv {
-  LINEPAY_API_BASE: string;
-  LINEPAY_CHANNEL_ID: string;
-  LINEPAY_CHANNEL_SECRET: string;
+interface FloorEnv extends LinePayEnv {
   TWO_COMMIT_FLOOR: DurableObjectNamespace<TwoCommitFloorObject>;
 }
 
@@ -55,16 +53,7 @@ export class TwoCommitFloorObject extends DurableObject<FloorEnv> {
       if (wake) void this.ctx.storage.setAlarm(Date.now() + WAKE_AFTER_MS);
     });
     // Held by the output gate until the write-ahead commit is durable.
-    const upstream = await fetch(`${this.env.LINEPAY_API_BASE}/v2/payments/oneTimeKeys/pay`, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        "X-LINE-ChannelId": this.env.LINEPAY_CHANNEL_ID,
-        "X-LINE-ChannelSecret": this.env.LINEPAY_CHANNEL_SECRET,
-        "X-LINE-MerchantDeviceType": "POS",
-      },
-      body,
-    });
+    const upstream = await posPay(this.env, body);
     const answer = await upstream.text();
     this.ctx.storage.transactionSync(() => {
       sql.exec(
@@ -80,7 +69,7 @@ export class TwoCommitFloorObject extends DurableObject<FloorEnv> {
   }
 
   /** A wake-up after a crash would look the pay up at LINE Pay here; the bench never crashes. */
-  async alarm(): Promise<void> {}
+  override async alarm(): Promise<void> {}
 }
 
 /** When the wake-up would fire: after the pay's read timeout could have passed. */

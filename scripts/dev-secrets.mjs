@@ -60,6 +60,11 @@ export const DEV_SECRETS = {
   MERCHANT_KEYS: keyring(),
 };
 
+/** A fresh set of every secret of DEV_SECRETS, for a run of its own (the bench, the crash test). */
+export function freshDevSecrets() {
+  return Object.fromEntries(Object.entries(DEV_SECRETS).map(([name, secret]) => [name, secret.make()]));
+}
+
 /**
  * Makes sure `path` holds every secret of DEV_SECRETS; returns them and the names it added.
  * Throws DevVarsError (one line, no value in it) when the file cannot be used.

@@ -4,30 +4,14 @@
  * outlives it, with secrets generated for the run in an env file of its own.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes, randomInt } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEV_SECRETS, freshDevSecrets } from "../../scripts/dev-secrets.mjs";
 import { ROOT, freePorts } from "../browser/stack";
 
-export interface Secrets {
-  LINEPAY_CHANNEL_ID: string;
-  LINEPAY_CHANNEL_SECRET: string;
-  AUTH_JWT_SECRET: string;
-  REGKEY_KEYS: string;
-  DEPOSIT_WEBHOOK_SECRET: string;
-  EVENTS_WEBHOOK_SECRET: string;
-}
-
-export function freshSecrets(): Secrets {
-  return {
-    LINEPAY_CHANNEL_ID: String(randomInt(1_000_000_000, 2_000_000_000)),
-    LINEPAY_CHANNEL_SECRET: randomBytes(16).toString("hex"),
-    AUTH_JWT_SECRET: randomBytes(32).toString("base64url"),
-    REGKEY_KEYS: JSON.stringify({ active: "k1", keys: { k1: randomBytes(32).toString("base64url") } }),
-    DEPOSIT_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
-    EVENTS_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
-  };
-}
+/** The gateway's secrets for one run, made as `npm start` makes them (scripts/dev-secrets.mjs). */
+export const freshSecrets = (): Record<keyof typeof DEV_SECRETS, string> =>
+  freshDevSecrets() as Record<keyof typeof DEV_SECRETS, string>;
 
 export function writeEnvFile(path: string, vars: Record<string, string>): string {
   writeFileSync(

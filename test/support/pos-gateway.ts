@@ -11,6 +11,7 @@ import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { OFFLINE_VERSIONS, type OfflineVersion } from "../../model/merchant";
 import { objectName } from "../../model/rpc";
+import { posPayBody } from "./flows";
 import { call, uniqueId, type CallOptions, type Called } from "./gateway";
 import { admin, newChannelId, newChannelSecret } from "./merchants";
 import { sandbox, type Fault } from "./sandbox";
@@ -27,6 +28,11 @@ export interface PosGateway {
   call(method: string, path: string, o?: CallOptions): Promise<Called>;
   /** POST /v1/pos/payments */
   pay(body: unknown): Promise<Called>;
+  /**
+   * A pay of `orderId` that LINE Pay takes while its answer is lost, and whose first status
+   * check fails too: the gateway answers 202 UNKNOWN and leaves the rest to its alarm.
+   */
+  payUnknown(orderId: string): Promise<Called>;
   /** GET /v1/payments/{orderId} */
   view(orderId: string): Promise<Called>;
   /** the order's Durable Object */
@@ -71,6 +77,12 @@ function gateway(version: OfflineVersion, owner: Owner): PosGateway {
     channelSecret: owner.channelSecret,
     call: send,
     pay: (body) => send("POST", "/v1/pos/payments", { body }),
+    async payUnknown(orderId) {
+      await owner.ready();
+      await sandbox.fault("pos.pay", { type: "drop" }, orderId, 1, channelId);
+      await sandbox.fault("pos.check", { type: "http", status: 500 }, orderId, 1, channelId);
+      return send("POST", "/v1/pos/payments", { body: await posPayBody(orderId) });
+    },
     view: (orderId) => send("GET", `/v1/payments/${encodeURIComponent(orderId)}`),
     stub: (orderId) => env.ORDERS.getByName(objectName({ scope: "order", id: orderId, merchantId })),
     ledger: atChannel((orderId?: string) => sandbox.ledger(orderId, channelId)),

@@ -15,7 +15,7 @@ import { posPay } from "./routes/pos";
 import { preapprovedPay, regKeyExpire, regKeyStatus } from "./routes/preapproved";
 import { health, openapi } from "./routes/service";
 import { depositWebhook, merchantDepositWebhook } from "./routes/webhooks";
-import { checkDeclaredLength } from "./validation/read-body";
+import { checkDeclaredLength } from "./validation/request-input";
 
 type Args = [Env, ExecutionContext];
 

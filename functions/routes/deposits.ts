@@ -1,8 +1,8 @@
 /** Partner deposits by API (`/v1/deposits`, scope `deposits`), each in the object `deposit:<depositId>` behind its merchant's prefix. */
 import { refOf } from "../../model/rpc";
-import { pathParam, readJson } from "../validation/read-body";
+import { pathParam, readJson } from "../validation/request-input";
 import { DepositIdSchema, DepositSchema } from "../validation/schemas";
-import { CONTINUES_EXISTING, authorize, runOnOrder, viewOrder, type Handler } from "./context";
+import { CONTINUES_EXISTING, authorize, runOnOrder, viewOrder, type Handler } from "./handler";
 
 export const createDeposit: Handler = async (request, env) => {
   const { merchant } = await authorize(request, env, "deposits");

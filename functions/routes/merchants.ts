@@ -15,8 +15,8 @@ import { GatewayError } from "../../model/problem";
 import { forgetMerchant } from "../../durable-objects/merchant/directory";
 import { json } from "../respond";
 import { MerchantSchema, RegisteredMerchantIdSchema, merchantInput } from "../validation/merchant";
-import { invalid, pathParam, readJson } from "../validation/read-body";
-import { authorizeAdmin, type Handler } from "./context";
+import { invalid, pathParam, readJson } from "../validation/request-input";
+import { authorizeAdmin, type Handler } from "./handler";
 
 const merchantIdOf = (request: IRequest) =>
   pathParam(RegisteredMerchantIdSchema, request.params.merchantId, "merchantId");

@@ -6,7 +6,7 @@
 import type { IRequest } from "itty-router";
 import type { Merchant } from "../../model/merchant";
 import { refOf, type OrderRef } from "../../model/rpc";
-import { pathParam, readJson, requiredHeader } from "../validation/read-body";
+import { pathParam, readJson, requiredHeader } from "../validation/request-input";
 import {
   IdempotencyKeySchema,
   MoneySchema,
@@ -15,7 +15,7 @@ import {
   ReserveSchema,
   VoidSchema,
 } from "../validation/schemas";
-import { CONTINUES_EXISTING, authorize, runOnOrder, viewOrder, type Handler } from "./context";
+import { CONTINUES_EXISTING, authorize, runOnOrder, viewOrder, type Handler } from "./handler";
 
 /** The path's order, among the caller's merchant's orders. */
 const orderRef = (request: IRequest, merchant: Merchant): OrderRef =>

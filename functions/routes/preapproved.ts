@@ -12,9 +12,9 @@ import { tokenId } from "../../model/regkey-token";
 import type { Merchant } from "../../model/merchant";
 import { laneName, refOf, type RegKeyLaneRpc } from "../../model/rpc";
 import { answerToResponse } from "../respond";
-import { readJson } from "../validation/read-body";
+import { readJson } from "../validation/request-input";
 import { PreapprovedPaySchema, RegKeyTokenSchema } from "../validation/schemas";
-import { CONTINUES_EXISTING, authorize, runOnOrder, type Handler } from "./context";
+import { CONTINUES_EXISTING, authorize, runOnOrder, type Handler } from "./handler";
 
 /** The lane of the path's token for the caller's merchant. */
 async function laneOf(request: IRequest, merchant: Merchant): Promise<string> {

@@ -8,7 +8,7 @@
 import { version } from "../../package.json";
 import { configProblems } from "../../model/config";
 import { OPENAPI_GZIP_BASE64 } from "../openapi-packed";
-import type { Handler } from "./context";
+import type { Handler } from "./handler";
 
 const JSON_HEADERS = { "Content-Type": "application/json", "Cache-Control": "no-store" };
 

@@ -18,9 +18,9 @@ import { GatewayError } from "../../model/problem";
 import { merchantFor } from "../../durable-objects/merchant/directory";
 import { verifyWebhook } from "../auth/webhook-signature";
 import type { DepositBody } from "../../model/commands";
-import { decodeUtf8, parseJsonObject, readBytes, requiredHeader, validate } from "../validation/read-body";
+import { decodeUtf8, parseJsonObject, readBytes, requiredHeader, validate } from "../validation/request-input";
 import { DepositIdSchema, DepositWebhookSchema } from "../validation/schemas";
-import { runOnOrder, type Handler } from "./context";
+import { runOnOrder, type Handler } from "./handler";
 
 export const depositWebhook: Handler = async (request, env) => {
   const config = readConfig(env);

@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import type { IRequest } from "itty-router";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { authorize } from "../../functions/routes/context";
+import { authorize } from "../../functions/routes/handler";
 import { call, reserveBody, token, uniqueId } from "../support/gateway";
 import { admin, eventsUrlOf, merchantToken, registerMerchant } from "../support/merchants";
 import { sandbox } from "../support/sandbox";

@@ -7,14 +7,14 @@ import { build } from "esbuild";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { COMPAT, WORKERS, pick } from "./targets.mjs";
 
-async function bundle(entry, outfile) {
+async function bundle(entry, outfile, minify = true) {
   await build({
     entryPoints: [entry],
     bundle: true,
     format: "esm",
     target: "es2024",
     outfile,
-    minify: true,
+    minify,
     external: ["cloudflare:workers"],
     logLevel: "warning",
   });
@@ -22,11 +22,12 @@ async function bundle(entry, outfile) {
 }
 
 /**
- * Starts every Worker; resolves to { targets: name -> { url, persistRoot, startCommits,
- * logBytes() }, stop() }. Miniflare's API adds no writes of its own to a Durable Object
- * (startCommits: 0; see commits.mjs).
+ * Starts every Worker (or those in `only`); resolves to { targets: name -> { url, persistRoot,
+ * startCommits, logBytes() }, stop() }. Miniflare's API adds no writes of its own to a Durable
+ * Object (startCommits: 0; see commits.mjs). `inspect`: a Worker to bundle unminified (its
+ * functions keep their names) with its workerd's V8 inspector on `inspectorPort` (profile.mjs).
  */
-export async function startMiniflare(secrets) {
+export async function startMiniflare(secrets, { only, inspect, inspectorPort } = {}) {
   mkdirSync(".build/bench", { recursive: true });
   const tmp = mkdtempSync(join(os.tmpdir(), "linepay-bench-"));
   const instances = [];
@@ -38,12 +39,14 @@ export async function startMiniflare(secrets) {
   try {
     let sandboxUrl;
     for (const [name, worker] of Object.entries(WORKERS)) {
+      if (only && !only.includes(name)) continue;
       const persistRoot = join(tmp, name);
       let logBytes = 0;
       const mf = new Miniflare(
         convertV4MiniflareOptions({
           host: "127.0.0.1",
           port: 0,
+          ...(name === inspect ? { inspectorPort } : {}),
           // Durable Object SQLite files in a known place, so that commits can be counted.
           resourcePersistencePath: persistRoot,
           // Worker logs are counted, not printed: printing them in the load generator's
@@ -55,7 +58,7 @@ export async function startMiniflare(secrets) {
             {
               name,
               modules: true,
-              scriptPath: await bundle(worker.entry, `.build/bench/${name}.js`),
+              scriptPath: await bundle(worker.entry, `.build/bench/${name}.js`, name !== inspect),
               compatibilityDate: COMPAT,
               ...(worker.objects
                 ? {

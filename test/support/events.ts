@@ -8,7 +8,7 @@ import { expect, vi } from "vitest";
 import { runInDurableObject } from "cloudflare:test";
 import { OrderStore } from "../../durable-objects/store/order-store";
 import type { EventMessage, EventType } from "../../model/events";
-import type { ReceivedDelivery } from "./receiver";
+import type { ReceivedDelivery, Rule } from "./receiver";
 import { orderStub, posPay, posPayBody, view } from "./flows";
 import { uniqueId } from "./gateway";
 
@@ -29,14 +29,7 @@ export type { ReceivedDelivery };
 
 export const receiver = {
   /** The next `times` deliveries of that event (or order) answer `status` or hang `hangMs`. */
-  answer: (rule: {
-    eventId?: string;
-    orderId?: string;
-    status?: number;
-    location?: string;
-    times?: number;
-    hangMs?: number;
-  }) => control("POST", "/__receiver/rules", rule),
+  answer: (rule: Rule) => control("POST", "/__receiver/rules", rule),
   deliveries: (filter: { eventId?: string; orderId?: string }): Promise<ReceivedDelivery[]> =>
     control("GET", `/__receiver/deliveries?${new URLSearchParams(filter)}`),
   deadLetters: (eventId: string): Promise<EventMessage[]> =>

@@ -15,7 +15,7 @@
  *   anything else                    a delivery
  */
 
-interface Rule {
+export interface Rule {
   eventId?: string;
   orderId?: string;
   status?: number;

@@ -5,6 +5,8 @@
 // every 100 µs, and the time is summed by source file (esbuild's `// path` comments in the
 // bundle) and by function. Storage and network waits are idle time to the profiler: what it
 // shows is JavaScript and the runtime work it calls (SQLite statements, crypto, RPC encoding).
+// `-- --floor` profiles the wake floor's POS pay instead (bench/two-commit-floor.ts, POST
+// /wake), the same way: what the floor's thread does per pay, beside the gateway's.
 import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -116,14 +118,63 @@ function summarize(name, profile, ops, moduleOf) {
   console.log(`  by function:\n${top(byFunction, 12)}`);
 }
 
+const myCode = () => String(randomInt(1e9, 9e9)) + String(randomInt(1e8, 9e8));
+const posBody = (id) =>
+  JSON.stringify({ productName: "Coffee", amount: 450, currency: "JPY", orderId: id, oneTimeKey: myCode() });
+
+const FLOOR = process.argv.includes("--floor");
 const secrets = freshSecrets();
 const inspectorPort = await freePort();
+const inspected = FLOOR ? "twoCommitFloor" : "gateway";
 const { targets, stop } = await startMiniflare(secrets, {
-  only: ["sandbox", "gateway"],
-  inspect: "gateway",
+  only: ["sandbox", inspected],
+  inspect: inspected,
   inspectorPort,
 });
 try {
+  if (FLOOR) {
+    await profileFloor(targets.twoCommitFloor.url);
+  } else {
+    await profileGateway();
+  }
+} finally {
+  await stop();
+}
+
+async function profiler() {
+  const cdp = await inspector(inspectorPort);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: INTERVAL_US });
+  const moduleOf = moduleMap(`.build/bench/${inspected}.js`);
+  const profiled = async (name, work) => {
+    await cdp.send("Profiler.start");
+    await work();
+    const { result } = await cdp.send("Profiler.stop");
+    summarize(name, result.profile, N, moduleOf);
+  };
+  return { profiled, close: () => cdp.close() };
+}
+
+async function profileFloor(url) {
+  const run = Date.now().toString(36);
+  const pay = async (id) => {
+    const res = await fetch(`${url}/wake`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: posBody(id),
+    });
+    if (!res.ok) throw new Error(`wake floor: ${res.status}`);
+    await res.text();
+  };
+  for (let i = 0; i < 50; i++) await pay(`prof-${run}-warm-${i}`);
+  const { profiled, close } = await profiler();
+  await profiled("wake floor POS pay (a new order)", async () => {
+    for (let i = 0; i < N; i++) await pay(`prof-${run}-floor-${i}`);
+  });
+  close();
+}
+
+async function profileGateway() {
   const gw = targets.gateway.url;
   const sb = targets.sandbox.url;
   const token = await new SignJWT({ scope: "payments pos" })
@@ -133,21 +184,13 @@ try {
     .sign(new TextEncoder().encode(secrets.AUTH_JWT_SECRET));
   const headers = { "Content-Type": "application/json", Authorization: `Bearer ${token}` };
   const run = Date.now().toString(36);
-  const myCode = () => String(randomInt(1e9, 9e9)) + String(randomInt(1e8, 9e8));
   const send = async (method, path, body) => {
     const res = await fetch(`${gw}${path}`, { method, headers, body: body && JSON.stringify(body) });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     return JSON.parse(text);
   };
-  const pos = (id) =>
-    send("POST", "/v1/pos/payments", {
-      productName: "Coffee",
-      amount: 450,
-      currency: "JPY",
-      orderId: id,
-      oneTimeKey: myCode(),
-    });
+  const pos = (id) => send("POST", "/v1/pos/payments", JSON.parse(posBody(id)));
   const reserveBody = (id) => ({
     amount: 1000,
     currency: "JPY",
@@ -165,17 +208,7 @@ try {
   await fetch(`${sb}/__sandbox/reservations/${warm.transactionId}/approve`, { method: "POST" });
   await send("POST", `/v1/payments/prof-${run}-warm-r/confirm`, { amount: 1000, currency: "JPY" });
 
-  const cdp = await inspector(inspectorPort);
-  await cdp.send("Profiler.enable");
-  await cdp.send("Profiler.setSamplingInterval", { interval: INTERVAL_US });
-  const moduleOf = moduleMap(".build/bench/gateway.js");
-  const profiled = async (name, work) => {
-    await cdp.send("Profiler.start");
-    await work();
-    const { result } = await cdp.send("Profiler.stop");
-    summarize(name, result.profile, N, moduleOf);
-  };
-
+  const { profiled, close } = await profiler();
   const posIds = ids("pos");
   await profiled("POS pay (a new order)", async () => {
     for (const id of posIds) await pos(id);
@@ -192,7 +225,5 @@ try {
   await profiled("GET /v1/payments/{orderId}", async () => {
     for (const id of posIds) await send("GET", `/v1/payments/${id}`);
   });
-  cdp.close();
-} finally {
-  await stop();
+  close();
 }

@@ -71,7 +71,7 @@ ol.timeline .good{background:var(--green)}ol.timeline .warn{background:#f0a500}o
 .switch input:checked{background:#f0a500}.switch input:checked:before{left:21px}
 .switch b{display:block}.switch span{font-weight:400}
 .shops{border:0;padding:0;margin:0 0 8px;display:grid;gap:6px}.shops legend{padding:0;margin-bottom:4px}
-.shop{display:flex;gap:10px;align-items:center;padding:8px 12px;border:1px solid var(--line);border-radius:10px;cursor:pointer}.shop input{margin:0;flex:none}
+.shop{display:flex;gap:10px;align-items:center;margin:0;padding:8px 12px;font-weight:400;border:1px solid var(--line);border-radius:10px;cursor:pointer}.shop input{margin:0;flex:none}
 .till{font-size:2.4rem;font-weight:700;text-align:right;background:#111820;color:#7dffb0;border-radius:12px;padding:14px 18px;font-family:ui-monospace,Menlo,monospace}
 .log{list-style:none;padding:0;margin:12px 0 0;font-size:.9rem}.log li{padding:2px 0}.log .badge{animation:none}
 .empty{color:var(--muted);text-align:center;padding:48px 12px;border:2px dashed var(--line);border-radius:12px}

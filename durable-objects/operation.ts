@@ -82,6 +82,12 @@ export interface StillUnknown {
   lostReason?: string;
   /** when the call really went out, when that is later than the write-ahead (a regKey lane) */
   sentAt?: number;
+  /**
+   * An operation to start, as a caller would, while this stays open (the automatic confirm).
+   * A started operation is only in memory until its own write-ahead, so a restart can lose it:
+   * asked on every look, it is replayed or coalesced once started, never sent twice.
+   */
+  next?: OrderCommand;
 }
 
 /**

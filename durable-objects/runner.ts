@@ -83,7 +83,7 @@ export class OperationRunner {
   readonly #host: RunnerHost;
   readonly #inflight = new Map<string, InFlight>();
   readonly #queue = new SerialQueue();
-  /** operations a committed result asked to start (Settled.next), run once the queue is free */
+  /** operations a committed result asked to start (`next`), run once the queue is free */
   #next: { ref: OrderRef; command: OrderCommand }[] = [];
 
   constructor(host: RunnerHost) {
@@ -286,6 +286,7 @@ export class OperationRunner {
     const weighed = this.#weigh(record, spec, ctx, result);
     if (weighed.kind !== "unknown") return this.#apply(record, weighed);
     const nextCheckAt = this.#markUnknown(record, weighed, true);
+    if (weighed.next) this.#next.push({ ref: refOfOrder(order), command: weighed.next });
     return pending(store.loadOrder()!, secondsUntil(nextCheckAt, this.#host.now()));
   }
 

@@ -92,8 +92,12 @@ export const watchReservation: FollowUpOperation<FollowUpCommandOf<"watchReserva
         };
       }
       case "0110": {
-        if (order.data.authenticatedAt !== undefined) return { kind: "unknown", events: [] };
-        // The customer approved: said once, then (with autoConfirm) confirmed by the gateway.
+        // The customer approved: said once, then (with autoConfirm) confirmed by the gateway, asked
+        // again on every look until the order leaves RESERVED (a restart may have lost the first).
+        const confirm = order.data.autoConfirm
+          ? { next: { op: "confirm" as const, body: { amount: order.amount, currency: order.currency } } }
+          : {};
+        if (order.data.authenticatedAt !== undefined) return { kind: "unknown", events: [], ...confirm };
         const authenticated: OrderRecord = {
           ...order,
           data: { ...order.data, authenticatedAt: ctx.now() },
@@ -104,9 +108,7 @@ export const watchReservation: FollowUpOperation<FollowUpCommandOf<"watchReserva
           answer: ok(authenticated),
           events: [{ operation: "watchReservation", outcome: "authenticated", returnCode: "0110" }],
           followUps: [{ command: { op: "watchReservation" }, afterMs: LOOKS_MS[0]! }],
-          ...(order.data.autoConfirm
-            ? { next: { op: "confirm", body: { amount: order.amount, currency: order.currency } } }
-            : {}),
+          ...confirm,
         };
       }
       default:

@@ -195,6 +195,29 @@ describe("reservations that finish without the browser", () => {
     expect((await sandbox.calls({ orderId })).confirm).toBe(1);
   });
 
+  it("confirms with autoConfirm even when the approval was recorded and the confirm then lost (a restart between the two)", async () => {
+    useTestClock();
+    const orderId = uniqueId();
+    const res = await call("POST", "/v1/payments", { body: { ...reserveBody(orderId), autoConfirm: true } });
+    await sandbox.approve(res.body.transactionId);
+    // What a restart right after the look's commit leaves: the approval recorded, no confirm begun.
+    const stub = orderStub(orderId);
+    await runInDurableObject(stub, (_instance, state) => {
+      const store = new OrderStore(state.storage);
+      const order = store.loadOrder()!;
+      store.transaction(() =>
+        store.saveOrder({ ...order, data: { ...order.data, authenticatedAt: Date.now() }, updatedAt: Date.now() }),
+      );
+    });
+    await fireAlarm(stub);
+    expect((await view(orderId)).body.state).toBe("CAPTURED");
+    expect((await sandbox.calls({ orderId })).confirm).toBe(1);
+    // Later looks (and callers) replay it: still one confirm at LINE Pay.
+    await fireAlarm(stub);
+    expect((await confirm(orderId)).headers.get("Idempotent-Replayed")).toBe("true");
+    expect((await sandbox.calls({ orderId })).confirm).toBe(1);
+  });
+
   it("tells payment.authenticated without autoConfirm, and the caller's confirm works as before", async () => {
     useTestClock();
     const { orderId } = await approved();

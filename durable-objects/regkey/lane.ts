@@ -17,7 +17,7 @@ import type { PreapprovedPayBody } from "../../model/commands";
 import { readConfig } from "../../model/config";
 import { GatewayError, problemAnswer, type ProblemCode } from "../../model/problem";
 import { objectName } from "../../model/rpc";
-import { DEFAULT_MERCHANT_ID, merchantIdOfName } from "../../model/merchant";
+import { merchantIdOfName, ownMerchantId } from "../../model/merchant";
 import { isRegKeyExpiringCardError, isRegKeyGone } from "../../linepay/return-codes";
 import type { Outcome, PreapprovedPayInfo } from "../../linepay/types";
 import { logEvent } from "../log";
@@ -322,15 +322,12 @@ export class RegKeyLane extends DurableObject<Env> {
    * follows, and the tombstone covers any lag or failure there.
    */
   async #remove(tid: string, telling: Omit<Telling, "merchantId">): Promise<void> {
-    const merchantId = merchantIdOfName(tid);
+    const owner = ownMerchantId({ merchantId: merchantIdOfName(tid) });
     this.ctx.storage.transactionSync(() => {
       this.ctx.storage.kv.delete(K.entry);
       this.ctx.storage.kv.delete(K.expiring);
       this.ctx.storage.kv.put(K.removed, true);
-      this.ctx.storage.kv.put(K.telling, {
-        ...telling,
-        ...(merchantId === DEFAULT_MERCHANT_ID ? {} : { merchantId }),
-      } satisfies Telling);
+      this.ctx.storage.kv.put(K.telling, { ...telling, ...owner } satisfies Telling);
       void this.ctx.storage.setAlarm(Date.now() + TELL_RETRY_MS);
     });
     await this.env.REGKEYS.delete(vaultKey(tid));
@@ -346,6 +343,8 @@ export class RegKeyLane extends DurableObject<Env> {
       await this.env.ORDERS.getByName(objectName(order)).regKeyExpired(telling.returnCode);
     } catch (error) {
       logEvent({ event: "regkey.tell_failed", level: "error", error: error instanceof Error ? error.name : "?" });
+      // The duty stays stored; so must its wake-up, also when this ran from the alarm that just fired.
+      await this.ctx.storage.setAlarm(Date.now() + TELL_RETRY_MS);
       return;
     }
     this.ctx.storage.transactionSync(() => {

@@ -34,11 +34,7 @@ const DEPOSIT_EVENTS: Partial<Record<OrderRecord["state"], EventType>> = {
  * order is UNKNOWN because of it, not merely in flight). A reservation, or an order still in
  * its first call, tells nothing yet.
  */
-export function eventTypeFor(
-  before: OrderRecord | undefined,
-  after: OrderRecord,
-  lost: boolean,
-): EventType | undefined {
+function eventTypeFor(before: OrderRecord | undefined, after: OrderRecord, lost: boolean): EventType | undefined {
   const deposit = after.scope === "deposit";
   if (lost) return deposit ? "deposit.unknown" : "payment.unknown";
   if (after.state === "UNKNOWN") return undefined;
@@ -111,9 +107,13 @@ export class OrderEvents {
     this.handOverSoon();
   }
 
-  /** After the commit: hands the outbox to the queue without holding up the caller's answer. */
+  /**
+   * After the commit: hands the outbox to the queue without holding up the caller's answer. The
+   * hand-over reads the outbox itself (at once, before its first await), so nothing reads it
+   * twice; with nothing pending it ends there.
+   */
   handOverSoon(): void {
-    if (this.#host.store.pendingEvents().length > 0) this.#host.waitUntil(this.handOver());
+    this.#host.waitUntil(this.handOver());
   }
 
   /** Sends every event not yet queued (one hand-over at a time); what fails stays pending for the alarm. */

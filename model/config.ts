@@ -109,6 +109,9 @@ export function webhookKeyBytes(secret: string): Uint8Array | undefined {
   }
 }
 
+/** EVENTS_RETRY_DELAY_S when unset: the first redelivery after 30 s, doubling from there. */
+export const DEFAULT_RETRY_DELAY_S = 30;
+
 /** CONTRACT.md "Events to the merchant": every problem here is named, none is a surprise at delivery. */
 function parseEvents(env: ConfigEnv, invalid: string[]): Config["events"] {
   const rawUrl = present(env.EVENTS_WEBHOOK_URL);
@@ -128,7 +131,7 @@ function parseEvents(env: ConfigEnv, invalid: string[]): Config["events"] {
   if (secret !== undefined && !webhookKeyBytes(secret)) {
     invalid.push(`EVENTS_WEBHOOK_SECRET must be whsec_ and the base64 of at least ${MIN_WEBHOOK_KEY_BYTES} bytes`);
   }
-  let retryDelayS = 30;
+  let retryDelayS = DEFAULT_RETRY_DELAY_S;
   if (rawDelay !== undefined) {
     if (/^\d+$/.test(rawDelay) && Number(rawDelay) > 0) retryDelayS = Number(rawDelay);
     else invalid.push("EVENTS_RETRY_DELAY_S must be a positive integer of seconds");

@@ -34,8 +34,11 @@ export interface MerchantEvent {
 
 /** A queue message: the event and the object that owns it (which hears how delivery went). */
 export interface EventMessage {
-  /** the Durable Object name of the order, deposit or regKey lane the event belongs to */
-  owner: { binding: "ORDERS" | "REGKEY_LANES"; name: string };
+  /**
+   * The Durable Object name of the order or deposit the event belongs to (a regKey's expiry is
+   * told by its order): the only owners that hear how delivery went.
+   */
+  owner: { binding: "ORDERS"; name: string };
   /** the merchant whose webhook settings apply; absent for the default merchant */
   merchantId?: string;
   event: MerchantEvent;

@@ -4,8 +4,11 @@
  * (localhost, *.localhost, 127.0.0.0/8, [::1] — RFC 6761 — and *.test — RFC 2606), so a local
  * receiver works under `npm start` and in tests while a production URL is always TLS. No
  * user:password in the URL: it is shown by GET /v1/merchants/{merchantId}, which never shows a
- * secret. (The same rule as EVENTS_WEBHOOK_URL's check in the events work: one rule for both.)
+ * secret. The same host rule as EVENTS_WEBHOOK_URL's check (config.ts `isLocalHost`): one rule
+ * for both.
  */
+import { isLocalHost } from "./config";
+
 export function isDeliverableWebhookUrl(text: string): boolean {
   let url: URL;
   try {
@@ -16,15 +19,4 @@ export function isDeliverableWebhookUrl(text: string): boolean {
   if (url.username !== "" || url.password !== "") return false;
   if (url.protocol === "https:") return true;
   return url.protocol === "http:" && isLocalHost(url.hostname);
-}
-
-function isLocalHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return (
-    host === "localhost" ||
-    host.endsWith(".localhost") ||
-    host.endsWith(".test") ||
-    host === "[::1]" ||
-    /^127(?:\.\d{1,3}){3}$/.test(host)
-  );
 }

@@ -75,7 +75,11 @@ async function keysFor(config: Config): Promise<CallerKeys> {
   return keys;
 }
 
-const unauthorized = (detail: string) => new AuthError("unauthorized", detail, `${REALM}, error="invalid_token"`);
+/** 401 for a token that is not acceptable, and 403 for one that grants too little: one challenge format. */
+export const unauthorized = (detail: string) =>
+  new AuthError("unauthorized", detail, `${REALM}, error="invalid_token"`);
+export const forbidden = (detail: string, scope?: string) =>
+  new AuthError("forbidden", detail, `${REALM}, error="insufficient_scope"${scope ? `, scope="${scope}"` : ""}`);
 
 /** The bearer token of the request, or 401. */
 export function bearerToken(request: Request): string {
@@ -124,11 +128,7 @@ export async function verifyCallerToken(
   const granted = typeof payload.scope === "string" ? payload.scope.split(/\s+/) : [];
   if (!scopes.some((s) => granted.includes(s))) {
     const wanted = scopes.join(" or ");
-    throw new AuthError(
-      "forbidden",
-      `this route needs the scope ${wanted}`,
-      `${REALM}, error="insufficient_scope", scope="${scopes.join(" ")}"`,
-    );
+    throw forbidden(`this route needs the scope ${wanted}`, scopes.join(" "));
   }
   return payload;
 }

@@ -9,8 +9,7 @@ import type { JWTPayload } from "jose";
 import type { Config } from "../../model/config";
 import { defaultMerchant, type Merchant } from "../../model/merchant";
 import { merchantFor } from "../../durable-objects/merchant/directory";
-import { AuthError } from "./auth-error";
-import { REALM } from "./caller-jwt";
+import { forbidden, unauthorized } from "./caller-jwt";
 
 export interface MerchantRule {
   /**
@@ -30,19 +29,11 @@ export async function callerMerchant(
   const claim = claims.merchant;
   if (claim === undefined) return defaultMerchant(config, env);
   if (typeof claim !== "string") {
-    throw new AuthError(
-      "unauthorized",
-      "the token's merchant claim must be a string",
-      `${REALM}, error="invalid_token"`,
-    );
+    throw unauthorized("the token's merchant claim must be a string");
   }
   const merchant = await merchantFor(env, claim);
   if (!merchant || (merchant.status === "DISABLED" && !allowDisabled)) {
-    throw new AuthError(
-      "forbidden",
-      "the token's merchant is not registered, or is disabled",
-      `${REALM}, error="insufficient_scope"`,
-    );
+    throw forbidden("the token's merchant is not registered, or is disabled");
   }
   return merchant;
 }

@@ -10,7 +10,7 @@
  * Nothing here throws to the queue: a handler that throws retries the whole batch at once, with
  * no delay. Each message is acked or retried with a delay of its own.
  */
-import { ConfigError, readConfig, type Config } from "../../model/config";
+import { ConfigError, DEFAULT_RETRY_DELAY_S, readConfig, type Config } from "../../model/config";
 import type { DeliveryOutcome, DeliveryReport, EventMessage } from "../../model/events";
 import { logEdge, type EdgeLogEvent } from "../log";
 import { isPastLifetime, retryDelaySeconds } from "./backoff";
@@ -18,8 +18,11 @@ import { deliverEvent, type AttemptResult } from "./delivery";
 import { parseEventMessage } from "./message";
 import { deliveryTarget } from "./target";
 
-/** The backoff base when the configuration cannot be read (its default). */
-const DEFAULT_RETRY_DELAY_S = 30;
+/** Tries `queued` again after the backoff for its attempt (the default base when the configuration cannot be read). */
+const retryLater = (queued: Message<unknown>, config: Config | undefined) =>
+  queued.retry({
+    delaySeconds: retryDelaySeconds(config?.events.retryDelayS ?? DEFAULT_RETRY_DELAY_S, queued.attempts),
+  });
 
 /** What an owner object offers the consumer (OrderObject today; RegKeyLane when it gains it). */
 interface DeliveryListener {
@@ -60,8 +63,7 @@ async function handleMessage(queued: Message<unknown>, env: Env, config: Config 
     return queued.ack();
   }
   const attempt = queued.attempts;
-  const retry = () =>
-    queued.retry({ delaySeconds: retryDelaySeconds(config?.events.retryDelayS ?? DEFAULT_RETRY_DELAY_S, attempt) });
+  const retry = () => retryLater(queued, config);
 
   let result: AttemptResult;
   if (config) {
@@ -119,8 +121,7 @@ export async function handleEventBatch(batch: MessageBatch<unknown>, env: Env): 
       handleMessage(queued, env, config).catch((error: unknown) => {
         // Unexpected (a bug, or the runtime): the event is kept, tried again after the backoff.
         logError("events.internal_error", undefined, { error: errorName(error) });
-        const delaySeconds = retryDelaySeconds(config?.events.retryDelayS ?? DEFAULT_RETRY_DELAY_S, queued.attempts);
-        queued.retry({ delaySeconds });
+        retryLater(queued, config);
       }),
     ),
   );

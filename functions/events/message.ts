@@ -10,7 +10,7 @@ export function parseEventMessage(body: unknown): EventMessage | undefined {
   const owner = m?.owner;
   const event = m?.event;
   const ok =
-    (owner?.binding === "ORDERS" || owner?.binding === "REGKEY_LANES") &&
+    owner?.binding === "ORDERS" &&
     typeof owner.name === "string" &&
     (m?.merchantId === undefined || typeof m.merchantId === "string") &&
     // the `webhook-id` header: printable ASCII (Standard Webhooks)

@@ -44,7 +44,7 @@ export interface MerchantRow {
   deposit_webhook_secrets: string | null;
 }
 
-export const SEALED_FIELDS = ["channel_secret", "events_webhook_secret", "deposit_webhook_secrets"] as const;
+const SEALED_FIELDS = ["channel_secret", "events_webhook_secret", "deposit_webhook_secrets"] as const;
 export type SealedField = (typeof SEALED_FIELDS)[number];
 
 /** The header name of each sealed column (what `fld` says). */

@@ -93,7 +93,7 @@ export interface OperationRecord {
 type Row = Record<string, SqlStorageValue>;
 
 /** How long an event may wait for its hand-over to the queue before the alarm does it. */
-export const EVENT_HANDOVER_GRACE_MS = 10_000;
+const EVENT_HANDOVER_GRACE_MS = 10_000;
 
 function str(v: SqlStorageValue | undefined): string | undefined {
   return v === null || v === undefined ? undefined : String(v);

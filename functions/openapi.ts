@@ -135,6 +135,13 @@ const { "403": _noScopes, ...webhookErrors } = writeErrors;
 const adminErrors = { ...authErrors, "403": use("AdminForbidden") };
 const unknownOrder = { "202": use("OrderUnknown") };
 const unknownDeposit = { "202": use("DepositUnknown") };
+// Both deposit webhooks answer alike; the merchant's can also say its merchant is disabled.
+const webhookResponses = {
+  "200": ok("the deposit (a redelivery replays it)", "Deposit", { completed: DEPOSIT_EXAMPLES.completed }),
+  ...unknownDeposit,
+  ...webhookErrors,
+  "401": use("WebhookUnauthorized"),
+};
 const replayed = "A repeat of an earlier request gets the stored answer with `Idempotent-Replayed: true`.";
 
 function op(operationId: string, tag: string, summary: string, scopes: string[], extra: Json): Json {
@@ -351,12 +358,7 @@ export function buildOpenApiDocument(): Json {
           summary: "A signed deposit trigger; depositId defaults to webhook-id, so a redelivery deposits once",
           security: [{ webhookSignature: [] }],
           requestBody: jsonBody("DepositWebhook"),
-          responses: {
-            "200": ok("the deposit (a redelivery replays it)", "Deposit", { completed: DEPOSIT_EXAMPLES.completed }),
-            ...unknownDeposit,
-            ...webhookErrors,
-            "401": use("WebhookUnauthorized"),
-          },
+          responses: webhookResponses,
         },
       },
       "/v1/webhooks/deposits/{merchantId}": {
@@ -368,13 +370,7 @@ export function buildOpenApiDocument(): Json {
           security: [{ webhookSignature: [] }],
           parameters: [webhookMerchantId],
           requestBody: jsonBody("DepositWebhook"),
-          responses: {
-            "200": ok("the deposit (a redelivery replays it)", "Deposit", { completed: DEPOSIT_EXAMPLES.completed }),
-            ...unknownDeposit,
-            ...webhookErrors,
-            "401": use("WebhookUnauthorized"),
-            "403": use("MerchantDisabled"),
-          },
+          responses: { ...webhookResponses, "403": use("MerchantDisabled") },
         },
       },
       "/v1/merchants/{merchantId}": {

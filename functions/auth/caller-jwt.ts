@@ -44,35 +44,52 @@ export interface CallerKeys {
 }
 
 // Per isolate: the HMAC key is imported once (not on every request), and the remote JWKS set
-// caches the keys it fetched, so both are kept per secret / URL.
-const secretKeys = new Map<string, Promise<CryptoKey>>();
-const remoteSets = new Map<string, JWTVerifyGetKey>();
+// caches the keys it fetched, so both are kept per secret / URL, as one keys object each (the
+// verified-token cache below is per keys object).
+const keySets = new Map<string, Promise<CallerKeys>>();
 
-async function keysFor(config: Config): Promise<CallerKeys> {
+function keysFor(config: Config): Promise<CallerKeys> {
   const { jwtSecret, jwksUrl } = config.auth;
-  const keys: CallerKeys = {};
-  if (jwtSecret) {
-    let secret = secretKeys.get(jwtSecret);
-    if (!secret) {
-      const raw = new TextEncoder().encode(jwtSecret);
-      secret = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-      secretKeys.set(jwtSecret, secret);
-    }
-    keys.secret = await secret;
-  }
-  if (jwksUrl) {
-    let set = remoteSets.get(jwksUrl);
-    if (!set) {
-      set = createRemoteJWKSet(new URL(jwksUrl), {
-        timeoutDuration: 5_000,
-        cooldownDuration: 30_000,
-        cacheMaxAge: 600_000,
-      });
-      remoteSets.set(jwksUrl, set);
-    }
-    keys.jwks = set;
+  const id = `${jwtSecret ?? ""}\n${jwksUrl ?? ""}`;
+  let keys = keySets.get(id);
+  if (!keys) {
+    keys = (async () => {
+      const made: CallerKeys = {};
+      if (jwtSecret) {
+        const raw = new TextEncoder().encode(jwtSecret);
+        made.secret = await crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+      }
+      if (jwksUrl) {
+        made.jwks = createRemoteJWKSet(new URL(jwksUrl), {
+          timeoutDuration: 5_000,
+          cooldownDuration: 30_000,
+          cacheMaxAge: 600_000,
+        });
+      }
+      return made;
+    })();
+    keySets.set(id, keys);
   }
   return keys;
+}
+
+/**
+ * Tokens already verified, per isolate and keys object: a POS backend or a checkout sends the
+ * same token with every request until it expires, and its signature, `aud` and `exp` checks
+ * give the same answer each time. A token is trusted from here until its `exp` (with the clock
+ * tolerance jose allowed) and for at most VERIFIED_TTL_MS, so that a key taken out of a JWKS
+ * stops being honoured as soon as jose's own key cache would. Only tokens that verified are
+ * kept (a bad token costs its check every time, as before), and the route's scope is checked on
+ * every request.
+ */
+const verifiedTokens = new WeakMap<CallerKeys, Map<string, { payload: JWTPayload; until: number }>>();
+const VERIFIED_TTL_MS = 60_000;
+const MAX_VERIFIED = 1_000;
+
+/** Until when a token verified at `now` may be trusted without being verified again. */
+export function trustedUntil(payload: JWTPayload, now: number): number {
+  const expiresAt = ((payload.exp ?? 0) + CLOCK_TOLERANCE_S) * 1000;
+  return Math.min(expiresAt, now + VERIFIED_TTL_MS);
 }
 
 /** 401 for a token that is not acceptable, and 403 for one that grants too little: one challenge format. */
@@ -100,6 +117,30 @@ export async function verifyCallerToken(
   audience: string,
   scopes: readonly Scope[],
 ): Promise<JWTPayload> {
+  let cache = verifiedTokens.get(keys);
+  if (!cache) verifiedTokens.set(keys, (cache = new Map()));
+  const cacheKey = `${audience} ${token}`;
+  const now = Date.now();
+  const hit = cache.get(cacheKey);
+  let payload: JWTPayload;
+  if (hit && hit.until > now) {
+    payload = hit.payload;
+  } else {
+    cache.delete(cacheKey);
+    payload = await verifySignatureAndClaims(token, keys, audience);
+    // The oldest entry makes room: the cache is bounded whatever tokens arrive.
+    if (cache.size >= MAX_VERIFIED) cache.delete(cache.keys().next().value!);
+    cache.set(cacheKey, { payload, until: trustedUntil(payload, now) });
+  }
+  const granted = typeof payload.scope === "string" ? payload.scope.split(/\s+/) : [];
+  if (!scopes.some((s) => granted.includes(s))) {
+    const wanted = scopes.join(" or ");
+    throw forbidden(`this route needs the scope ${wanted}`, scopes.join(" "));
+  }
+  return payload;
+}
+
+async function verifySignatureAndClaims(token: string, keys: CallerKeys, audience: string): Promise<JWTPayload> {
   let alg: unknown;
   try {
     alg = decodeProtectedHeader(token).alg;
@@ -125,12 +166,8 @@ export async function verifyCallerToken(
   } else {
     throw unauthorized("the token's algorithm is not accepted");
   }
-  const granted = typeof payload.scope === "string" ? payload.scope.split(/\s+/) : [];
-  if (!scopes.some((s) => granted.includes(s))) {
-    const wanted = scopes.join(" or ");
-    throw forbidden(`this route needs the scope ${wanted}`, scopes.join(" "));
-  }
-  return payload;
+  // Shared by every request the token makes from now on: nobody may change it.
+  return Object.freeze(payload);
 }
 
 /**

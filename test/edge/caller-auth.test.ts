@@ -4,9 +4,9 @@
  * none of it reaches a Durable Object.
  */
 import { env } from "cloudflare:workers";
-import { SignJWT, createLocalJWKSet, exportJWK, exportSPKI, generateKeyPair } from "jose";
+import { SignJWT, createLocalJWKSet, exportJWK, exportSPKI, generateKeyPair, type JWTVerifyGetKey } from "jose";
 import { describe, expect, it } from "vitest";
-import { CLOCK_TOLERANCE_S, verifyCallerToken } from "../../functions/auth/caller-jwt";
+import { CLOCK_TOLERANCE_S, trustedUntil, verifyCallerToken } from "../../functions/auth/caller-jwt";
 import { call, mint, reserveBody, secretKey, send, sendTrapped, uniqueId } from "../support/gateway";
 import { sandbox } from "../support/sandbox";
 
@@ -277,6 +277,65 @@ describe("verifyCallerToken with asymmetric keys", () => {
 });
 
 /** The same refusals end to end: through the deployed Worker, real objects and the sandbox behind it. */
+describe("verified tokens, kept per isolate", () => {
+  const audience = "linepay-gateway";
+
+  /** A local JWKS whose key look-ups are counted: one per signature jose checks. */
+  async function countedKeys() {
+    const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
+    const local = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256" }] });
+    const counted = { lookups: 0 };
+    const jwks: JWTVerifyGetKey = (header, token) => {
+      counted.lookups++;
+      return local(header, token);
+    };
+    const sign = (claims: Record<string, unknown>, key = privateKey) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: "ES256", kid: "k1" })
+        .setAudience(audience)
+        .setExpirationTime("5m")
+        .sign(key);
+    return { keys: { jwks }, counted, sign };
+  }
+
+  it("verifies a token once, and still checks the route's scope on every request", async () => {
+    const { keys, counted, sign } = await countedKeys();
+    const token = await sign({ scope: "pos" });
+    for (let i = 0; i < 3; i++)
+      await expect(verifyCallerToken(token, keys, audience, ["pos"])).resolves.toMatchObject({ scope: "pos" });
+    expect(counted.lookups).toBe(1);
+    await expect(verifyCallerToken(token, keys, audience, ["deposits"])).rejects.toMatchObject({ code: "forbidden" });
+    // Another audience is another check, not a hit.
+    await expect(verifyCallerToken(token, keys, "someone-else", ["pos"])).rejects.toMatchObject({
+      code: "unauthorized",
+    });
+    expect(counted.lookups).toBe(2);
+  });
+
+  it("keeps nothing of a token that failed: it is checked again every time", async () => {
+    const { keys, counted, sign } = await countedKeys();
+    const intruder = await generateKeyPair("ES256");
+    const forged = await sign({ scope: "pos" }, intruder.privateKey);
+    for (let i = 0; i < 3; i++)
+      await expect(verifyCallerToken(forged, keys, audience, ["pos"])).rejects.toMatchObject({ code: "unauthorized" });
+    expect(counted.lookups).toBe(3);
+  });
+
+  it("shares a frozen payload, so no request can change what the next one sees", async () => {
+    const { keys, sign } = await countedKeys();
+    const claims = await verifyCallerToken(await sign({ scope: "pos", merchant: "m-1" }), keys, audience, ["pos"]);
+    expect(Object.isFrozen(claims)).toBe(true);
+  });
+
+  it("trusts a token until its exp (with the clock tolerance) and never for more than a minute", () => {
+    const now = 1_000_000_000_000;
+    const exp = (s: number) => ({ exp: Math.floor(now / 1000) + s });
+    expect(trustedUntil(exp(10), now)).toBe(now + (10 + CLOCK_TOLERANCE_S) * 1000);
+    expect(trustedUntil(exp(3600), now)).toBe(now + 60_000);
+    expect(trustedUntil(exp(-CLOCK_TOLERANCE_S), now)).toBe(now);
+  });
+});
+
 describe("caller JWTs through the deployed Worker", () => {
   const b64url = (o: unknown) => btoa(JSON.stringify(o)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
   const now = () => Math.floor(Date.now() / 1000);

@@ -108,12 +108,12 @@ export class OrderEvents {
   }
 
   /**
-   * After the commit: hands the outbox to the queue without holding up the caller's answer. The
-   * hand-over reads the outbox itself (at once, before its first await), so nothing reads it
-   * twice; with nothing pending it ends there.
+   * After the commit: hands the outbox to the queue without holding up the caller's answer, when
+   * the commit wrote an event. Events an earlier hand-over could not send (a crash, a queue
+   * outage) are the alarm's, armed for them in their own commit (`OrderStore.nextWakeAt`).
    */
   handOverSoon(): void {
-    this.#host.waitUntil(this.handOver());
+    if (this.#host.store.takeEventsWritten()) this.#host.waitUntil(this.handOver());
   }
 
   /** Sends every event not yet queued (one hand-over at a time); what fails stays pending for the alarm. */

@@ -11,7 +11,7 @@ import type { NewEvent } from "./journal";
 import { fromMinorUnits, minorUnits, type Currency, type PayInfoItem } from "../../model/money";
 import type { OrderEvent, OrderKind, OrderState } from "../../model/order";
 import type { OrderRef, OrderScope } from "../../model/rpc";
-import { migrate } from "./schema";
+import { createSchema, migrate } from "./schema";
 
 /** Flow-specific order facts (paymentUrl, capture flag, captured amount, ...). */
 export interface OrderData {
@@ -125,7 +125,7 @@ export class OrderStore {
   transaction<T>(fn: () => T): T {
     return this.#storage.transactionSync(() => {
       if (!this.#ready) {
-        migrate(this.#sql);
+        createSchema(this.#sql);
         this.#ready = true;
       }
       const result = fn();
@@ -151,8 +151,12 @@ export class OrderStore {
     return row.at === null ? undefined : Number(row.at);
   }
 
+  /** whether an event was written since `takeEventsWritten` last looked */
+  #eventsWritten = false;
+
   /** Writes an event into the outbox (inside the transaction of the change it tells). */
   addEvent(type: EventType, data: unknown, now: number): MerchantEvent {
+    this.#eventsWritten = true;
     const sequence = Number(this.#sql.exec("SELECT COALESCE(MAX(sequence), 0) + 1 AS n FROM outbox").one().n);
     const event: MerchantEvent = {
       id: `evt_${crypto.randomUUID().replaceAll("-", "")}`,
@@ -171,6 +175,13 @@ export class OrderStore {
       now + EVENT_HANDOVER_GRACE_MS,
     );
     return event;
+  }
+
+  /** Whether an event was written since the last call: only then has a commit anything new to hand over. */
+  takeEventsWritten(): boolean {
+    const written = this.#eventsWritten;
+    this.#eventsWritten = false;
+    return written;
   }
 
   /** Events written but not yet handed to the queue. */

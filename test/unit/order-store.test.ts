@@ -77,4 +77,73 @@ describe("the order store", () => {
       state: "PARTIALLY_REFUNDED",
     });
   });
+
+  it("upgrades layout 5 to one b-tree per table, every row kept, as a new object is laid out", async () => {
+    const layout = (sql: SqlStorage) =>
+      sql
+        .exec<{ type: string; name: string; tbl: string }>(
+          "SELECT type, name, tbl_name AS tbl FROM sqlite_master WHERE name NOT LIKE '_cf_%' ORDER BY name",
+        )
+        .toArray()
+        .map((r) => `${r.type} ${r.name} (${r.tbl})`);
+    const columnsOf = (sql: SqlStorage, table: string) =>
+      sql
+        .exec<{ name: string; pk: number }>(`SELECT name, pk FROM pragma_table_info('${table}')`)
+        .toArray()
+        .map((c) => `${c.name}${c.pk ? " pk" : ""}`)
+        .sort();
+    const fresh = await inFreshObject((state) => {
+      const store = new OrderStore(state.storage);
+      store.transaction(() => store.saveOrder(order(450, "JPY")));
+      const sql = state.storage.sql;
+      return { layout: layout(sql), columns: ["operations", "events", "outbox"].map((t) => columnsOf(sql, t)) };
+    });
+    const upgraded = await inFreshObject((state) => {
+      const sql = state.storage.sql;
+      // Layout 5, as the gateway wrote it before version 6.
+      sql.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL);
+        INSERT INTO schema_version VALUES (5);
+        CREATE TABLE orders (id INTEGER PRIMARY KEY CHECK (id = 1), scope TEXT NOT NULL, ref_id TEXT NOT NULL,
+          kind TEXT NOT NULL, state TEXT NOT NULL, amount_minor INTEGER NOT NULL, currency TEXT NOT NULL,
+          transaction_id TEXT, pay_info TEXT, refunded_minor INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL DEFAULT '{}',
+          created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, merchant_id TEXT);
+        CREATE TABLE operations (key TEXT PRIMARY KEY, op TEXT NOT NULL, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
+          command TEXT NOT NULL, prior_state TEXT, started_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+          next_check_at INTEGER, alerted INTEGER NOT NULL DEFAULT 0, lost_reason TEXT, answer_status INTEGER,
+          answer_body TEXT, answer_headers TEXT, settled_at INTEGER, sent_at INTEGER, parent_key TEXT);
+        CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, operation TEXT NOT NULL,
+          outcome TEXT NOT NULL, return_code TEXT, detail TEXT);
+        CREATE TABLE outbox (id TEXT PRIMARY KEY, sequence INTEGER NOT NULL UNIQUE, type TEXT NOT NULL,
+          created_at INTEGER NOT NULL, body TEXT NOT NULL, status TEXT NOT NULL, handover_at INTEGER,
+          attempts INTEGER NOT NULL DEFAULT 0);
+        INSERT INTO orders VALUES (1, 'order', 'o-1', 'pos', 'CAPTURED', 450, 'JPY', '2026112300000000001',
+          NULL, 0, '{}', 1, 2, 'm-1');
+        INSERT INTO operations (key, op, fingerprint, status, command, started_at, answer_status, answer_body)
+          VALUES ('pos.pay', 'pos.pay', 'f1', 'DONE', '{"op":"pos.pay"}', 1, 200, '{"state":"CAPTURED"}');
+        INSERT INTO events (at, operation, outcome) VALUES (1, 'pos.pay', 'sent'), (2, 'pos.pay', 'captured');
+        INSERT INTO outbox (id, sequence, type, created_at, body, status, handover_at)
+          VALUES ('evt_a', 1, 'payment.captured', 2, '{"id":"evt_a"}', 'queued', 12);`);
+      const store = new OrderStore(state.storage);
+      return {
+        layout: layout(sql),
+        columns: ["operations", "events", "outbox"].map((t) => columnsOf(sql, t)),
+        version: sql.exec("SELECT version FROM schema_version").one().version,
+        operation: store.getOperation("pos.pay"),
+        journal: store.events().map((e) => e.outcome),
+        outbox: sql.exec("SELECT sequence, id, status FROM outbox").toArray(),
+        delivered: store.transaction(() => store.markDelivery("evt_a", "delivered", 1)),
+        loaded: store.loadOrder()!,
+      };
+    });
+    expect(upgraded.version).toBe(SCHEMA_VERSION);
+    // sqlite_sequence stays behind (SQLite never drops it); it counts for nothing from here on.
+    expect(upgraded.layout.filter((t) => !t.includes("sqlite_sequence"))).toEqual(fresh.layout);
+    expect(fresh.layout.some((t) => t.includes("sqlite_autoindex") || t.includes("sqlite_sequence"))).toBe(false);
+    expect(upgraded.columns).toEqual(fresh.columns);
+    expect(upgraded.operation).toMatchObject({ status: "DONE", answer: { status: 200, body: { state: "CAPTURED" } } });
+    expect(upgraded.journal).toEqual(["sent", "captured"]);
+    expect(upgraded.outbox).toEqual([{ sequence: 1, id: "evt_a", status: "queued" }]);
+    expect(upgraded.delivered).toBe(true);
+    expect(upgraded.loaded).toMatchObject({ merchantId: "m-1", state: "CAPTURED", amount: 450 });
+  });
 });

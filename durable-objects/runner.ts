@@ -362,7 +362,6 @@ export class OperationRunner {
         store.deleteOperation(record.key);
       }
     });
-    logEvent({ event: "operation.settled", op: record.op, result: result.kind, status: result.answer.status });
     this.#host.events?.handOverSoon();
     if (result.kind === "settled" && result.next) {
       const order = result.order;

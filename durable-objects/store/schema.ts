@@ -127,8 +127,8 @@ export const SCHEMA_VERSION = UPGRADES.length + 1;
 
 /** Creates the latest layout in a new object (inside its first write transaction). */
 export function createSchema(sql: SqlStorage): void {
-  sql.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL); ${LATEST}`);
-  sql.exec("INSERT INTO schema_version (version) VALUES (?)", SCHEMA_VERSION);
+  sql.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL);
+    INSERT INTO schema_version (version) VALUES (${SCHEMA_VERSION}); ${LATEST}`);
 }
 
 /** Brings an existing object's tables to the latest version; writes nothing when they already are. */

@@ -24,10 +24,19 @@ export function checkDeclaredLength(request: Request): void {
   if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
 }
 
-/** The raw body bytes, stopping as soon as the cap is passed (Content-Length may be absent or lie). */
+/**
+ * The raw body bytes, never more than the cap. A declared length within the cap is read in one
+ * go (the HTTP framing stops the body there); without one the body is streamed and the reading
+ * stops as soon as the cap is passed.
+ */
 export async function readBytes(request: Request): Promise<Uint8Array> {
   checkDeclaredLength(request);
   if (!request.body) return new Uint8Array(0);
+  if (request.headers.has("Content-Length")) {
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
+    return bytes;
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

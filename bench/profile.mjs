@@ -16,6 +16,8 @@ import { freshSecrets } from "./targets.mjs";
 
 const N = Number(process.env.PROFILE_REQUESTS ?? 400);
 const INTERVAL_US = 100;
+/** Rows shown per table (`PROFILE_TOP`). */
+const TOP = Number(process.env.PROFILE_TOP ?? 12);
 
 const freePort = () =>
   new Promise((done) => {
@@ -114,8 +116,8 @@ function summarize(name, profile, ops, moduleOf) {
       .slice(0, n)
       .map(([k, us]) => `    ${perOp(us).padStart(9)}  ${((us / busy) * 100).toFixed(0).padStart(3)}%  ${k}`)
       .join("\n");
-  console.log(`  by source file or package:\n${top(byModule, 12)}`);
-  console.log(`  by function:\n${top(byFunction, 12)}`);
+  console.log(`  by source file or package:\n${top(byModule, TOP)}`);
+  console.log(`  by function:\n${top(byFunction, TOP)}`);
 }
 
 const myCode = () => String(randomInt(1e9, 9e9)) + String(randomInt(1e8, 9e8));

@@ -3,7 +3,7 @@
 // falls on all of them alike. For trying a change; `npm run bench` is the record.
 import { randomInt } from "node:crypto";
 import { SignJWT } from "jose";
-import { load, summary } from "./load.mjs";
+import { load, mergeRuns, summary } from "./load.mjs";
 import { startMiniflare } from "./miniflare-targets.mjs";
 import { freshSecrets } from "./targets.mjs";
 
@@ -40,12 +40,7 @@ try {
       body,
     },
   ];
-  const merged = (runs) => ({
-    result: { requests: { sent: runs.reduce((s, r) => s + r.result.requests.sent, 0) }, errors: 0, timeouts: 0 },
-    samples: runs.flatMap((r) => r.samples),
-    statuses: {},
-    wallMs: runs.reduce((s, r) => s + r.wallMs, 0),
-  });
+
   for (const s of scenarios) await load({ ...s, connections: 1, amount: 50 });
   const one = Object.fromEntries(scenarios.map((s) => [s.name, []]));
   const many = Object.fromEntries(scenarios.map((s) => [s.name, []]));
@@ -54,8 +49,8 @@ try {
     for (const s of scenarios) many[s.name].push(await load({ ...s, connections: 64, duration: CONCURRENT_SECONDS }));
   }
   const rows = scenarios.map((s) => {
-    const a = summary(s.name, 1, merged(one[s.name]));
-    const b = summary(s.name, 64, merged(many[s.name]));
+    const a = summary(s.name, 1, mergeRuns(one[s.name]));
+    const b = summary(s.name, 64, mergeRuns(many[s.name]));
     return { name: s.name, p50: a.p50, p99: a.p99, rps1: a.rps, rps64: b.rps };
   });
   console.table(rows);

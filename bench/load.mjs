@@ -36,6 +36,21 @@ export function load({ url, method = "POST", headers = {}, body, path, connectio
   });
 }
 
+/** Several runs of one scenario (its turns in a round-robin), as one run for `summary`. */
+export const mergeRuns = (runs) => ({
+  result: {
+    requests: { sent: runs.reduce((n, r) => n + r.result.requests.sent, 0) },
+    errors: runs.reduce((n, r) => n + r.result.errors, 0),
+    timeouts: runs.reduce((n, r) => n + r.result.timeouts, 0),
+  },
+  samples: runs.flatMap((r) => r.samples),
+  statuses: runs.reduce((all, r) => {
+    for (const [status, n] of Object.entries(r.statuses)) all[status] = (all[status] ?? 0) + n;
+    return all;
+  }, {}),
+  wallMs: runs.reduce((ms, r) => ms + r.wallMs, 0),
+});
+
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];

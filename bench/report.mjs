@@ -30,6 +30,12 @@ export function renderSection(r) {
   lines.push(
     `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, object storage under ${m.tmpdir}, ${m.date}${r.quick ? " (quick run)" : ""}.`,
   );
+  if (r.rounds) {
+    lines.push("");
+    lines.push(
+      `Each scenario's ${r.sequentialRequests} requests (one caller) and ${r.concurrentSeconds} s (64 callers) in ${r.rounds} turns, the scenarios taking turns.`,
+    );
+  }
   lines.push("");
   lines.push("| scenario | callers | p50 ms | p99 ms | max ms | req/s | commits/op | LINE Pay calls/op | answers |");
   lines.push("|---|---|---|---|---|---|---|---|---|");
@@ -87,7 +93,7 @@ export function renderSection(r) {
     .map(([name, a]) => `${name} ${count(+a.toolingCommitsPerOp.toFixed(2))}`);
   const n = r.accountedOperations;
   lines.push(
-    `- Commits and LINE Pay calls per operation: counted over ${n.sequential} operations with one caller and ${n.concurrent} with 64, after each target's measured run, all answered; commits in the SQLite write-ahead logs of the target's Durable Objects (bench/commits.mjs), alarm scheduling and KV included ("≥": an object closed during the count), LINE Pay calls in the sandbox's \`GET /__sandbox/calls\`.`,
+    `- Commits and LINE Pay calls per operation: counted over ${n.sequential} operations with one caller and ${n.concurrent} with 64, target by target after the measured rounds, all answered; commits in the SQLite write-ahead logs of the target's Durable Objects (bench/commits.mjs), alarm scheduling and KV included ("≥": an object closed during the count), LINE Pay calls in the sandbox's \`GET /__sandbox/calls\`.`,
   );
   const written = ["objectFloor", "twoCommitFloor", "wakeFloor", "gatewayPay", "gatewayPayEvents"]
     .filter((name) => r.accounting.sequential[name]?.kibPerOp !== undefined)

@@ -1,5 +1,5 @@
-// `npm run bench:compare`: a quick A/B of the gateway's POS pay against the two floors, in
-// Miniflare, the three targets taking turns in short rounds so that the shared machine's drift
+// `npm run bench:compare`: a quick A/B of the gateway's POS pay against the passthrough and the
+// two floors, in Miniflare, the targets taking turns in short rounds so that the shared machine's drift
 // falls on all of them alike. For trying a change; `npm run bench` is the record.
 import { randomInt } from "node:crypto";
 import { SignJWT } from "jose";
@@ -12,7 +12,9 @@ const PER_ROUND = Number(process.env.COMPARE_REQUESTS ?? 300);
 const CONCURRENT_SECONDS = Number(process.env.COMPARE_SECONDS ?? 3);
 
 const secrets = freshSecrets();
-const { targets, stop } = await startMiniflare(secrets, { only: ["sandbox", "twoCommitFloor", "gateway"] });
+const { targets, stop } = await startMiniflare(secrets, {
+  only: ["sandbox", "passthrough", "twoCommitFloor", "gateway"],
+});
 try {
   const token = await new SignJWT({ scope: "payments pos deposits" })
     .setProtectedHeader({ alg: "HS256" })
@@ -31,6 +33,7 @@ try {
     });
   const json = { "Content-Type": "application/json" };
   const scenarios = [
+    { name: "passthrough", url: targets.passthrough.url, headers: json, body },
     { name: "twoCommitFloor", url: targets.twoCommitFloor.url, headers: json, body },
     { name: "wakeFloor", url: `${targets.twoCommitFloor.url}/wake`, headers: json, body },
     {
@@ -54,7 +57,7 @@ try {
     return { name: s.name, p50: a.p50, p99: a.p99, rps1: a.rps, rps64: b.rps };
   });
   console.table(rows);
-  const [floor, wake, gateway] = rows;
+  const [, floor, wake, gateway] = rows;
   const d = (a, b) => (a - b >= 0 ? "+" : "") + (a - b).toFixed(2);
   console.log(
     `gateway − twoCommitFloor p50 ${d(gateway.p50, floor.p50)} ms, p99 ${d(gateway.p99, floor.p99)} ms, ` +

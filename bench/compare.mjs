@@ -6,15 +6,17 @@ import { SignJWT } from "jose";
 import { load, mergeRuns, summary } from "./load.mjs";
 import { startMiniflare } from "./miniflare-targets.mjs";
 import { freshSecrets } from "./targets.mjs";
+import { startWrangler } from "./wrangler-targets.mjs";
 
 const ROUNDS = Number(process.env.COMPARE_ROUNDS ?? 5);
 const PER_ROUND = Number(process.env.COMPARE_REQUESTS ?? 300);
 const CONCURRENT_SECONDS = Number(process.env.COMPARE_SECONDS ?? 3);
 
 const secrets = freshSecrets();
-const { targets, stop } = await startMiniflare(secrets, {
-  only: ["sandbox", "passthrough", "twoCommitFloor", "gateway"],
-});
+// `-- --wrangler`: every Worker under `wrangler dev` instead, as `npm run bench -- --wrangler` runs them.
+const { targets, stop } = process.argv.includes("--wrangler")
+  ? await startWrangler(secrets)
+  : await startMiniflare(secrets, { only: ["sandbox", "passthrough", "twoCommitFloor", "gateway"] });
 try {
   const token = await new SignJWT({ scope: "payments pos deposits" })
     .setProtectedHeader({ alg: "HS256" })

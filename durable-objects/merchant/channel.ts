@@ -9,7 +9,7 @@ import { readConfig } from "../../model/config";
 import { DEFAULT_MERCHANT_ID, type Merchant } from "../../model/merchant";
 import { GatewayError } from "../../model/problem";
 import { createLinePayClient, type LinePayClient } from "../../linepay/client";
-import { logEvent } from "../log";
+import { logLinePayCall } from "../log";
 import { forgetMerchant, merchantFor } from "./directory";
 
 export interface MerchantChannel {
@@ -28,7 +28,7 @@ export async function merchantChannel(env: Env, merchantId: string = DEFAULT_MER
     channelSecret: merchant.channel.channelSecret,
     deviceProfileId: merchant.deviceProfileId,
     offlineVersion: merchant.offlineVersion,
-    log: logEvent,
+    log: logLinePayCall,
     // A secret rotated since it was cached: the next call reads the record again.
     onCredentialsRefused: () => forgetMerchant(merchantId),
   });

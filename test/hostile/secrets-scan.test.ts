@@ -240,7 +240,8 @@ describe("secrets", () => {
       ...[m.eventsWebhookSecret, m.depositWebhookSecret].flatMap((s) => [s, s.replace(/^whsec_/, "")]),
       ...Object.values((JSON.parse(env.MERCHANT_KEYS) as { keys: Record<string, string> }).keys),
     ];
-    expect(logs.length).toBeGreaterThan(10);
+    // The lost pay, its recovery and the events deliveries log (prompt successes print nothing).
+    expect(logs.length).toBeGreaterThan(5);
     for (const secret of secrets) {
       for (const text of [...texts, ...logs, ...stored]) expect(text).not.toContain(secret);
     }

@@ -1,7 +1,9 @@
 /**
- * The one log line per call: its shape, and that no regKey, secret or body ever reaches it.
+ * The one log line per call: its shape, that no regKey, secret or body ever reaches it, and which
+ * of them the gateway prints.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { logLinePayCall, SLOW_LINEPAY_CALL_MS } from "../../durable-objects/log";
 import { createLinePayClient } from "../../linepay/client";
 import { type Captured, envelope, fakeUpstream, SECRET, testOptions, TX } from "./fake-upstream";
 
@@ -69,5 +71,38 @@ describe("logging", () => {
     expect(failures.length).toBeGreaterThan(0);
     expect(JSON.stringify(failures)).not.toContain(regKey);
     expect(JSON.stringify(failures)).toContain("{regKey}");
+  });
+});
+
+describe("what the gateway prints of those lines", () => {
+  const printed = (event: Record<string, unknown>) => {
+    const lines: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
+    const error = vi.spyOn(console, "error").mockImplementation((line: string) => void lines.push(line));
+    try {
+      logLinePayCall(event);
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+    return lines;
+  };
+  const call = { event: "linepay.call", operation: "pos.pay", method: "POST", path: "/v2/payments/oneTimeKeys/pay" };
+
+  it("prints every call that did not simply succeed, and every slow one", () => {
+    for (const event of [
+      { ...call, status: 200, returnCode: "1153", outcome: "refused", ms: 40 },
+      { ...call, status: 200, returnCode: "9000", outcome: "temporary", ms: 40 },
+      { ...call, outcome: "lost", reason: "timeout", ms: 20_000 },
+      { ...call, status: 200, returnCode: "0000", outcome: "success", ms: SLOW_LINEPAY_CALL_MS },
+    ]) {
+      const lines = printed(event);
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject(event);
+    }
+  });
+
+  it("prints nothing for a prompt success: the order's journal tells it", () => {
+    expect(printed({ ...call, status: 200, returnCode: "0000", outcome: "success", ms: 12 })).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
-// `npm run bench:compare`: a quick A/B of the gateway's POS pay against the passthrough and the
-// two floors, in Miniflare, the targets taking turns in short rounds so that the shared machine's drift
-// falls on all of them alike. For trying a change; `npm run bench` is the record.
+// `npm run bench:compare [-- --wrangler]`: a quick A/B of the gateway's POS pay against the
+// passthrough and the two floors, in Miniflare (or each Worker under `wrangler dev`), the targets
+// taking turns in short rounds so that the shared machine's drift falls on all of them alike.
+// For trying a change; `npm run bench` is the record.
 import { randomInt } from "node:crypto";
 import { SignJWT } from "jose";
 import { load, mergeRuns, summary } from "./load.mjs";

@@ -125,21 +125,19 @@ const UPGRADES: string[] = [
 
 export const SCHEMA_VERSION = UPGRADES.length + 1;
 
+/** The latest tables and the version row that says so, in one statement. */
+const LATEST_WITH_VERSION = `INSERT INTO schema_version (version) VALUES (${SCHEMA_VERSION}); ${LATEST}`;
+
 /** Creates the latest layout in a new object (inside its first write transaction). */
 export function createSchema(sql: SqlStorage): void {
-  sql.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL);
-    INSERT INTO schema_version (version) VALUES (${SCHEMA_VERSION}); ${LATEST}`);
+  sql.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL); ${LATEST_WITH_VERSION}`);
 }
 
 /** Brings an existing object's tables to the latest version; writes nothing when they already are. */
 export function migrate(sql: SqlStorage): void {
   const row = sql.exec<{ version: number }>("SELECT version FROM schema_version").toArray()[0];
-  if (!row) {
-    // The version table without its row (never written so: both are created in one commit).
-    sql.exec(LATEST);
-    sql.exec("INSERT INTO schema_version (version) VALUES (?)", SCHEMA_VERSION);
-    return;
-  }
+  // The version table without its row (never written so: both are created in one commit).
+  if (!row) return void sql.exec(LATEST_WITH_VERSION);
   if (row.version === SCHEMA_VERSION) return;
   for (let version = row.version + 1; version <= SCHEMA_VERSION; version++) sql.exec(UPGRADES[version - 2]!);
   sql.exec("UPDATE schema_version SET version = ?", SCHEMA_VERSION);

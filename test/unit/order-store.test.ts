@@ -24,6 +24,15 @@ const order = (amount: number, currency: OrderRecord["currency"], refundedAmount
   updatedAt: 1,
 });
 
+/** `operations` and the journal as layouts 2 to 5 had them (layout 6 rebuilt both). */
+const OPERATIONS_AND_JOURNAL_2_TO_5 = `
+  CREATE TABLE operations (key TEXT PRIMARY KEY, op TEXT NOT NULL, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
+    command TEXT NOT NULL, prior_state TEXT, started_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+    next_check_at INTEGER, alerted INTEGER NOT NULL DEFAULT 0, lost_reason TEXT, answer_status INTEGER,
+    answer_body TEXT, answer_headers TEXT, settled_at INTEGER, sent_at INTEGER, parent_key TEXT);
+  CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, operation TEXT NOT NULL,
+    outcome TEXT NOT NULL, return_code TEXT, detail TEXT);`;
+
 describe("the order store", () => {
   it("keeps amounts as integers of minor units, and gives them back exactly", async () => {
     const { row, loaded } = await inFreshObject((state) => {
@@ -48,12 +57,7 @@ describe("the order store", () => {
           kind TEXT NOT NULL, state TEXT NOT NULL, amount REAL NOT NULL, currency TEXT NOT NULL, transaction_id TEXT,
           pay_info TEXT, refunded_amount REAL NOT NULL DEFAULT 0, data TEXT NOT NULL DEFAULT '{}',
           created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-        CREATE TABLE operations (key TEXT PRIMARY KEY, op TEXT NOT NULL, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
-          command TEXT NOT NULL, prior_state TEXT, started_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
-          next_check_at INTEGER, alerted INTEGER NOT NULL DEFAULT 0, lost_reason TEXT, answer_status INTEGER,
-          answer_body TEXT, answer_headers TEXT, settled_at INTEGER, sent_at INTEGER, parent_key TEXT);
-        CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, operation TEXT NOT NULL,
-          outcome TEXT NOT NULL, return_code TEXT, detail TEXT);
+        ${OPERATIONS_AND_JOURNAL_2_TO_5}
         INSERT INTO orders VALUES (1, 'order', 'o-1', 'online', 'PARTIALLY_REFUNDED', 1999.99, 'USD', '2026112300000000001',
           NULL, 0.3, '{}', 1, 1);`);
       const store = new OrderStore(state.storage);
@@ -107,12 +111,7 @@ describe("the order store", () => {
           kind TEXT NOT NULL, state TEXT NOT NULL, amount_minor INTEGER NOT NULL, currency TEXT NOT NULL,
           transaction_id TEXT, pay_info TEXT, refunded_minor INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL DEFAULT '{}',
           created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, merchant_id TEXT);
-        CREATE TABLE operations (key TEXT PRIMARY KEY, op TEXT NOT NULL, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
-          command TEXT NOT NULL, prior_state TEXT, started_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
-          next_check_at INTEGER, alerted INTEGER NOT NULL DEFAULT 0, lost_reason TEXT, answer_status INTEGER,
-          answer_body TEXT, answer_headers TEXT, settled_at INTEGER, sent_at INTEGER, parent_key TEXT);
-        CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, operation TEXT NOT NULL,
-          outcome TEXT NOT NULL, return_code TEXT, detail TEXT);
+        ${OPERATIONS_AND_JOURNAL_2_TO_5}
         CREATE TABLE outbox (id TEXT PRIMARY KEY, sequence INTEGER NOT NULL UNIQUE, type TEXT NOT NULL,
           created_at INTEGER NOT NULL, body TEXT NOT NULL, status TEXT NOT NULL, handover_at INTEGER,
           attempts INTEGER NOT NULL DEFAULT 0);

@@ -104,7 +104,7 @@ export function renderSection(r) {
     );
   if (tooling.length > 0)
     lines.push(
-      `- Not in the commits column: the local tooling's own commits per operation, one caller (wrangler dev records each Durable Object's name as the object starts, and requests in its local trace store): ${tooling.join(", ")}.`,
+      `- Not in the commits column: the local tooling's own commits per operation, one caller (wrangler dev records each Durable Object's name as the object starts; its local trace store is off, as under npm start): ${tooling.join(", ")}.`,
     );
   lines.push(
     `- Bundle (wrangler deploy --dry-run --minify): ${r.bundleSize.minifiedKiB} KiB minified, ${r.bundleSize.gzipKiB} KiB gzipped. All Workers answering ${(r.startupMs / 1000).toFixed(1)} s after the harness started them.`,

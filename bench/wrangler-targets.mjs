@@ -1,6 +1,7 @@
 // The --wrangler mode: every Worker under its own `wrangler dev` process, started the way
 // `npm start` starts the gateway and the sandbox (scripts/start.mjs): loopback --ip, its own
-// --port and --inspector-port, --persist-to, --var LINEPAY_API_BASE, no interactive session.
+// --port and --inspector-port, --persist-to, --var LINEPAY_API_BASE, no interactive session,
+// and the environment of scripts/wrangler-env.mjs (wrangler's local trace store off).
 // Differences, all outside the request path: the ports are free ones picked here, state and
 // secrets live in a temporary directory (secrets in a generated --env-file, so the developer's
 // .dev.vars files are neither read nor written), the bench Workers get a generated
@@ -12,6 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import { join, resolve } from "node:path";
+import { wranglerDevEnv } from "../scripts/wrangler-env.mjs";
 import { COMPAT, WORKERS, pick } from "./targets.mjs";
 
 const READY_TIMEOUT_MS = 120_000;
@@ -161,7 +163,7 @@ export async function startWrangler(secrets) {
   for (const name of Object.keys(WORKERS)) ports[name] = { http: await freePort(), inspector: await freePort() };
   const sandboxUrl = `http://127.0.0.1:${ports.sandbox.http}`;
   const env = {
-    ...process.env,
+    ...wranglerDevEnv(),
     WRANGLER_SEND_METRICS: "false",
     WRANGLER_REGISTRY_PATH: join(tmp, "registry"),
     WRANGLER_LOG_PATH: join(tmp, "logs"),

@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DevVarsError, ensureDevVars } from "./dev-secrets.mjs";
 import { devToken } from "./dev-token.mjs";
+import { wranglerDevEnv } from "./wrangler-env.mjs";
 
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 8788);
@@ -87,8 +88,7 @@ function run(name, args) {
   // stdin is the guard's lifeline: this process holds its write end until it exits.
   const child = spawn(process.execPath, [GUARD, "wrangler", ...args], {
     stdio: ["pipe", "pipe", "pipe"],
-    // wrangler reads .env files only when allowed to; --env-file below depends on it.
-    env: { ...process.env, CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" },
+    env: wranglerDevEnv(),
   });
   let partial = "";
   let inExpectedFault = false;

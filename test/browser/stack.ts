@@ -30,6 +30,8 @@ export interface Stack {
   info: StackInfo;
   /** the pid of scripts/start.mjs (the leader of its process group) */
   pid: number;
+  /** the stack's DEV_STATE_DIR (removed by stop()) */
+  stateDir: string;
   /** everything start.mjs printed so far */
   output(): string;
   /** resolves with start.mjs's exit code when it exits */
@@ -171,6 +173,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ).channelId,
     },
     pid: child.pid!,
+    stateDir,
     output: () => output,
     exited,
     stop,

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEV_SECRETS, freshDevSecrets } from "../../scripts/dev-secrets.mjs";
+import { wranglerDevEnv } from "../../scripts/wrangler-env.mjs";
 import { ROOT, freePorts } from "../browser/stack";
 
 /** The gateway's secrets for one run, made as `npm start` makes them (scripts/dev-secrets.mjs). */
@@ -63,10 +64,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
+    // As `npm start` runs wrangler dev (scripts/wrangler-env.mjs).
     env: {
-      ...process.env,
+      ...wranglerDevEnv(),
       PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH ?? ""}`,
-      CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true",
       WRANGLER_SEND_METRICS: "false",
     },
   });

@@ -5,11 +5,12 @@
  * SIGKILL, which it cannot catch (scripts/child-guard.mjs), so no port stays taken.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseDevVars } from "../../scripts/dev-secrets.mjs";
+import { wranglerDevEnv } from "../../scripts/wrangler-env.mjs";
 import { ROOT, freePorts, portFree, startStack } from "../browser/stack";
 
 const dir = mkdtempSync(join(tmpdir(), "linepay-start-"));
@@ -101,6 +102,11 @@ describe("npm start", () => {
       const page = await (await fetch(`${stack.info.demo}/orders/none-${Date.now()}`)).text();
       expect(page).toContain("not_found");
       expect(page).not.toContain("unauthorized");
+      // Requests served, and wrangler's local trace store never made (scripts/wrangler-env.mjs):
+      // the gateway's state holds its own objects, no `observability` folder of spans.
+      const state = join(stack.stateDir, "state", "v3");
+      expect(readdirSync(state)).toContain("do");
+      expect(existsSync(join(state, "observability"))).toBe(false);
 
       process.kill(stack.pid, "SIGKILL");
       expect(await stack.exited).toBe(null);
@@ -112,6 +118,17 @@ describe("npm start", () => {
     } finally {
       await stack.stop();
     }
+  });
+});
+
+describe("wrangler-env.mjs", () => {
+  it("turns wrangler's local trace store off unless the developer turned it on", () => {
+    expect(wranglerDevEnv({ PATH: "/bin" })).toEqual({
+      PATH: "/bin",
+      CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true",
+      X_LOCAL_OBSERVABILITY: "false",
+    });
+    expect(wranglerDevEnv({ X_LOCAL_OBSERVABILITY: "true" }).X_LOCAL_OBSERVABILITY).toBe("true");
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * scripts/start.mjs as a developer meets it: a .dev.vars that lacks secrets is completed (never
  * "undefined"), an unusable one stops it with one line before anything starts, the demo gets the
- * gateway's JWT secret, and the `wrangler dev` children end with it however it ends, even by
- * SIGKILL, which it cannot catch (scripts/child-guard.mjs), so no port stays taken.
+ * gateway's JWT secret, wrangler's local trace store stays off (scripts/wrangler-env.mjs), and
+ * the `wrangler dev` children end with it however it ends, even by SIGKILL, which it cannot
+ * catch (scripts/child-guard.mjs), so no port stays taken.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";

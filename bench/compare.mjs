@@ -14,10 +14,12 @@ const PER_ROUND = Number(process.env.COMPARE_REQUESTS ?? 300);
 const CONCURRENT_SECONDS = Number(process.env.COMPARE_SECONDS ?? 3);
 
 const secrets = freshSecrets();
-// `-- --wrangler`: every Worker under `wrangler dev` instead, as `npm run bench -- --wrangler` runs them.
+// Only the Workers compared (idle ones would still take CPU); `-- --wrangler`: each under
+// `wrangler dev` instead, as `npm run bench -- --wrangler` runs them.
+const only = ["sandbox", "passthrough", "twoCommitFloor", "gateway"];
 const { targets, stop } = process.argv.includes("--wrangler")
-  ? await startWrangler(secrets)
-  : await startMiniflare(secrets, { only: ["sandbox", "passthrough", "twoCommitFloor", "gateway"] });
+  ? await startWrangler(secrets, { only })
+  : await startMiniflare(secrets, { only });
 try {
   const token = await new SignJWT({ scope: "payments pos deposits" })
     .setProtectedHeader({ alg: "HS256" })
@@ -46,7 +48,6 @@ try {
       body,
     },
   ];
-
   for (const s of scenarios) await load({ ...s, connections: 1, amount: 50 });
   const one = Object.fromEntries(scenarios.map((s) => [s.name, []]));
   const many = Object.fromEntries(scenarios.map((s) => [s.name, []]));
@@ -60,7 +61,8 @@ try {
     return { name: s.name, p50: a.p50, p99: a.p99, rps1: a.rps, rps64: b.rps };
   });
   console.table(rows);
-  const [, floor, wake, gateway] = rows;
+  const row = Object.fromEntries(rows.map((r) => [r.name, r]));
+  const [floor, wake, gateway] = [row.twoCommitFloor, row.wakeFloor, row.gatewayPay];
   const d = (a, b) => (a - b >= 0 ? "+" : "") + (a - b).toFixed(2);
   console.log(
     `gateway − twoCommitFloor p50 ${d(gateway.p50, floor.p50)} ms, p99 ${d(gateway.p99, floor.p99)} ms, ` +

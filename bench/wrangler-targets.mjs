@@ -154,13 +154,17 @@ async function endGroup(state) {
   groups.delete(pid);
 }
 
-/** Starts every Worker under wrangler dev; resolves to { targets, stop() } like startMiniflare. */
-export async function startWrangler(secrets) {
+/**
+ * Starts every Worker (or those in `only`) under wrangler dev; resolves to { targets, stop() }
+ * like startMiniflare. The sandbox always starts: the others call it.
+ */
+export async function startWrangler(secrets, { only } = {}) {
   guardExit();
   const tmp = mkdtempSync(join(os.tmpdir(), "linepay-bench-wrangler-"));
   tmpDirs.add(tmp);
   const ports = {};
-  for (const name of Object.keys(WORKERS)) ports[name] = { http: await freePort(), inspector: await freePort() };
+  const names = Object.keys(WORKERS).filter((name) => !only || name === "sandbox" || only.includes(name));
+  for (const name of names) ports[name] = { http: await freePort(), inspector: await freePort() };
   const sandboxUrl = `http://127.0.0.1:${ports.sandbox.http}`;
   const env = {
     ...wranglerDevEnv(),
@@ -176,7 +180,8 @@ export async function startWrangler(secrets) {
   };
   const targets = {};
   try {
-    for (const [name, worker] of Object.entries(WORKERS)) {
+    for (const name of names) {
+      const worker = WORKERS[name];
       const dir = join(tmp, name);
       mkdirSync(dir, { recursive: true });
       const secretsFile = join(dir, "secrets.env");

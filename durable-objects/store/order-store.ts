@@ -94,6 +94,8 @@ type Row = Record<string, SqlStorageValue>;
 
 /** How long an event may wait for its hand-over to the queue before the alarm does it. */
 const EVENT_HANDOVER_GRACE_MS = 10_000;
+/** An alarm already armed this soon serves as an event's fallback hand-over (see `#handoverAt`). */
+const EVENT_HANDOVER_LATEST_MS = 60_000;
 
 function str(v: SqlStorageValue | undefined): string | undefined {
   return v === null || v === undefined ? undefined : String(v);
@@ -172,9 +174,22 @@ export class OrderStore {
       type,
       now,
       JSON.stringify(event),
-      now + EVENT_HANDOVER_GRACE_MS,
+      this.#handoverAt(now),
     );
     return event;
+  }
+
+  /**
+   * When the alarm hands an event over if the hand-over right after its commit does not. An
+   * alarm already armed a little later (an operation's check, up to a minute on) serves as it
+   * is: moving the alarm earlier would make the commit wait for the alarm's own write (workerd
+   * hands an earlier alarm over before the commit), and the answer with it; the event is only
+   * later than the grace if the object died between its commit and the hand-over.
+   */
+  #handoverAt(now: number): number {
+    const armed = this.#armedAt;
+    const grace = now + EVENT_HANDOVER_GRACE_MS;
+    return typeof armed === "number" && armed > grace && armed <= now + EVENT_HANDOVER_LATEST_MS ? armed : grace;
   }
 
   /** Whether an event was written since the last call: only then has a commit anything new to hand over. */

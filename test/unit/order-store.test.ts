@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { SCHEMA_VERSION } from "../../durable-objects/store/schema";
-import { OrderStore, type OrderRecord } from "../../durable-objects/store/order-store";
+import { OrderStore, type OperationRecord, type OrderRecord } from "../../durable-objects/store/order-store";
 
 const inFreshObject = <T>(body: (state: DurableObjectState) => T | Promise<T>) =>
   runInDurableObject(env.ORDERS.getByName(`store-test:${crypto.randomUUID()}`), (_i, state) => body(state));
@@ -145,4 +145,49 @@ describe("the order store", () => {
     expect(upgraded.delivered).toBe(true);
     expect(upgraded.loaded).toMatchObject({ merchantId: "m-1", state: "CAPTURED", amount: 450 });
   });
+
+  it.each([
+    ["an operation's check 50 s on: the event waits for it, and the alarm stays where it was", 50_000, 50_000],
+    ["an operation's check 5 s on: the event's own grace, 10 s", 5_000, 10_000],
+    ["an operation's check an hour on: the event's own grace, 10 s", 3_600_000, 10_000],
+  ])(
+    "gives an event's fallback hand-over to the alarm already armed when it is close: %s",
+    async (_, checkIn, expected) => {
+      const { alarm, handoverAt, now } = await inFreshObject(async (state) => {
+        const store = new OrderStore(state.storage);
+        const now = Date.now();
+        const body = {
+          productName: "Tea",
+          amount: 450,
+          currency: "JPY" as const,
+          orderId: "o-1",
+          oneTimeKey: "123456789012",
+        };
+        const pending: OperationRecord = {
+          key: "posPay",
+          op: "posPay",
+          fingerprint: "f",
+          status: "PENDING",
+          command: { op: "posPay", body },
+          startedAt: now,
+          attempts: 0,
+          nextCheckAt: now + checkIn,
+          alerted: false,
+        };
+        store.transaction(() => {
+          store.saveOrder(order(450, "JPY"));
+          store.putOperation(pending);
+        });
+        // The settle: the operation done, its event written in the same transaction.
+        store.transaction(() => {
+          store.putOperation({ ...pending, status: "DONE", nextCheckAt: undefined, settledAt: now });
+          store.addEvent("payment.captured", { orderId: "o-1" }, now);
+        });
+        const row = state.storage.sql.exec<{ handover_at: number }>("SELECT handover_at FROM outbox").one();
+        return { alarm: await state.storage.getAlarm(), handoverAt: row.handover_at, now };
+      });
+      expect(handoverAt).toBe(now + expected);
+      expect(alarm).toBe(now + expected);
+    },
+  );
 });

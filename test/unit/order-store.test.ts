@@ -1,6 +1,7 @@
 /**
  * The order object's storage (durable-objects/store): amounts rest as integers of minor units,
- * and an object written by an older layout (amounts as REAL) is upgraded in place, exactly.
+ * an object written by an older layout (amounts as REAL) is upgraded in place, exactly, and an
+ * event's fallback hand-over does not move the alarm earlier when one is already armed close by.
  */
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
